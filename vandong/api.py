@@ -1,0 +1,56 @@
+"""The one NinjaAPI; each app adds its router here."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from vandong.accounts.auth import ApiTokenAuth, SessionAuth
+from vandong.core.errors import DomainError
+
+api = NinjaAPI(
+    title="vandong API",
+    version="1",
+    description=(
+        "Read and write the campaign's data. Authenticate with a session cookie or "
+        "`Authorization: Bearer <token>` (create tokens with `vandong users token`)."
+    ),
+    urls_namespace="api",
+    auth=[ApiTokenAuth(), SessionAuth()],
+)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    body: dict[str, Any] = {
+        "code": "unauthenticated",
+        "message_vi": "Cần đăng nhập hoặc mã truy cập (token) hợp lệ.",
+        "message_en": "Authentication required: log in or send a valid token.",
+    }
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    body: dict[str, Any] = {
+        "code": "invalid",
+        "message_vi": "Dữ liệu gửi lên không hợp lệ.",
+        "message_en": "The request is not valid.",
+        "errors": exc.errors,
+    }
+    return api.create_response(request, body, status=422)
+
+
+def _add_routers() -> None:
+    from vandong.geo.api import router as geo_router
+
+    api.add_router("/units", geo_router, tags=["units"])
+
+
+_add_routers()

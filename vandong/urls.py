@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from vandong.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="geo:browse", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("vandong.accounts.urls")),
+    path("units/", include("vandong.geo.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
