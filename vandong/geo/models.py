@@ -134,10 +134,16 @@ class Unit(models.Model):
     class Meta:
         ordering = ["level", "code", "valid_from"]
         constraints = [
+            # Two partial indexes, as SQLite cannot make NULLs equal in one.
             models.UniqueConstraint(
                 fields=["code", "valid_from"],
+                condition=Q(valid_from__isnull=False),
                 name="geo_unit_code_valid_from_uniq",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(valid_from__isnull=True),
+                name="geo_unit_code_open_start_uniq",
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)

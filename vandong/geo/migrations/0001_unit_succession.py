@@ -63,7 +63,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='unit',
-            constraint=models.UniqueConstraint(fields=('code', 'valid_from'), name='geo_unit_code_valid_from_uniq', nulls_distinct=False),
+            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', False)), fields=('code', 'valid_from'), name='geo_unit_code_valid_from_uniq'),
+        ),
+        migrations.AddConstraint(
+            model_name='unit',
+            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', True)), fields=('code',), name='geo_unit_code_open_start_uniq'),
         ),
         migrations.AddConstraint(
             model_name='unit',

@@ -1,0 +1,19 @@
+"""The demo world the README starts: Lai Châu, real units, sample villages, demo users.
+
+Each domain adds its own step; `demo_load` runs them in order.
+"""
+
+from collections.abc import Callable
+
+from vandong.demo.geo import load_lai_chau, load_sample_villages
+from vandong.demo.users import DEMO_PASSWORD, DEMO_USERS, load_demo_users
+
+Progress = Callable[[str], None]
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "demo_load"]
+
+
+def demo_load(progress: Progress) -> None:
+    load_lai_chau(progress)
+    load_sample_villages(progress)
+    load_demo_users(progress)
