@@ -14,7 +14,7 @@ import pytest
 
 from vandong.geo.models import LEGACY_END, REFORM_DATE, Succession, Unit
 
-PASSWORD = "mat-khau-thu-nghiem-2025"
+PASSWORD = "mat-khau-thu-nghiem-2025"  # noqa: S105 - the test world's shared password
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +23,13 @@ def _fast_and_immediate(settings: Any) -> None:
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }
+    # Each test starts with an empty cache of its own (login counters live there).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @dataclass
@@ -58,10 +65,18 @@ def world(db: None) -> World:
         "105", "Thành phố Lai Châu", "thanh_pho", parent=province, valid_to=LEGACY_END
     )
     legacy_quyet_tien = make_unit(
-        "03388", "Phường Quyết Tiến", "phuong", parent=legacy_district, valid_to=LEGACY_END
+        "03388",
+        "Phường Quyết Tiến",
+        "phuong",
+        parent=legacy_district,
+        valid_to=LEGACY_END,
     )
     legacy_doan_ket = make_unit(
-        "03389", "Phường Đoàn Kết", "phuong", parent=legacy_district, valid_to=LEGACY_END
+        "03389",
+        "Phường Đoàn Kết",
+        "phuong",
+        parent=legacy_district,
+        valid_to=LEGACY_END,
     )
     doan_ket = make_unit(
         "03388", "Phường Đoàn Kết", "phuong", parent=province, valid_from=REFORM_DATE
@@ -103,4 +118,3 @@ def world(db: None) -> World:
         ngoai=user("ngoai", Role.COMMUNE_OFFICER, other_commune),
         admin=user("admin", Role.ADMINISTRATOR, None),
     )
-

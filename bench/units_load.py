@@ -20,7 +20,9 @@ VANDONG = [sys.executable, "-m", "vandong.cli"]
 
 def run(env: dict[str, str], *args: str) -> float:
     started = time.perf_counter()
-    subprocess.run([*VANDONG, *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*VANDONG, *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
 
 
@@ -28,8 +30,10 @@ def bench(label: str, env: dict[str, str]) -> None:
     run(env, "migrate", "-v0")
     first = run(env, "units", "load")
     second = run(env, "units", "load")
-    print(f"{label:<11} first load {first:6.1f} s   second load (no change) {second:6.1f} s"
-          "   (wall time of `vandong units load`, process start included)")
+    print(
+        f"{label:<11} first load {first:6.1f} s   second load (no change) {second:6.1f} s"
+        "   (wall time of `vandong units load`, process start included)"
+    )
 
 
 def main() -> None:
@@ -42,10 +46,22 @@ def main() -> None:
         bench("SQLite", env)
         if args.postgres:
             db = f"vandong_bench_{os.getpid()}"
-            psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"]
+            psql = [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-qc",
+            ]
             subprocess.run([*psql, f"CREATE DATABASE {db}"], check=True)
             try:
-                bench("PostgreSQL", {**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}"})
+                bench(
+                    "PostgreSQL",
+                    {**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}"},
+                )
             finally:
                 subprocess.run([*psql, f"DROP DATABASE {db}"], check=True)
 

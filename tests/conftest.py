@@ -29,7 +29,10 @@ def _ensure_chromium() -> str | None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([apt, "update", "-qq"], check=False, env=env, capture_output=True)
     done = subprocess.run(
-        [apt, "install", "-y", "-qq", "chromium"], check=False, env=env, capture_output=True
+        [apt, "install", "-y", "-qq", "chromium"],
+        check=False,
+        env=env,
+        capture_output=True,
     )
     if done.returncode != 0 or not os.path.exists(CHROMIUM):
         return "apt-get could not install chromium: " + done.stderr.decode()[-500:]
@@ -58,7 +61,9 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(locale="vi-VN", viewport={"width": 1200, "height": 900})
+    context = chromium.new_context(
+        locale="vi-VN", viewport={"width": 1200, "height": 900}
+    )
     page = context.new_page()
     yield page
     context.close()

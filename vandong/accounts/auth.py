@@ -27,7 +27,10 @@ class ApiTokenAuth(HttpBearer):
             return None
         now = timezone.now()
         # Touch at most once a minute: reads stay reads.
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+        if (
+            found.last_used_at is None
+            or (now - found.last_used_at).total_seconds() > 60
+        ):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vandong.core.models import TimeStampedModel
@@ -18,7 +19,9 @@ class Role(models.TextChoices):
 
 class RoleAssignment(TimeStampedModel):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     # Null only for an administrator: the whole country.
@@ -27,14 +30,24 @@ class RoleAssignment(TimeStampedModel):
     )
 
     class Meta:
-        ordering = ["user_id", "role", "unit_id"]
-        constraints = [
+        ordering = ("user_id", "role", "unit_id")
+        constraints = (
+            # Two partial constraints, as SQLite cannot make NULLs equal in one.
             models.UniqueConstraint(
                 fields=["user", "role", "unit"],
+                condition=Q(unit__isnull=False),
                 name="accounts_role_assignment_uniq",
-                nulls_distinct=False,
             ),
-        ]
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(unit__isnull=True),
+                name="accounts_role_assignment_country_uniq",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False) | Q(role="administrator"),
+                name="accounts_role_assignment_unit_required",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.unit}"
@@ -53,7 +66,7 @@ class ApiToken(TimeStampedModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ("-created_at",)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

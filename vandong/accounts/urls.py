@@ -1,8 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from vandong.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
 ]

@@ -20,7 +20,7 @@ def audit_record(
 ) -> AuditEntry:
     user = actor if isinstance(actor, AbstractBaseUser) else None
     return AuditEntry.objects.create(
-        actor=user,
+        actor_id=user.pk if user is not None else None,
         channel=channel,
         action=action,
         entity=entity,

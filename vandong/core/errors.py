@@ -17,6 +17,10 @@ STATUS_BY_CODE: dict[str, int] = {
     "out_of_scope": 403,
     "not_allowed": 403,
     "not_found": 404,
+    "unknown_user": 404,
+    "unknown_unit": 404,
+    "user_exists": 409,
+    "role_exists": 409,
     "conflict": 409,
     "locked": 409,
 }

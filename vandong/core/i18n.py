@@ -32,7 +32,12 @@ def untranslated(po_path: Path) -> list[str]:
     return [
         str(m.id)
         for m in catalog
-        if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))
+        if m.id
+        and (
+            not m.string
+            or m.fuzzy
+            or (isinstance(m.string, tuple) and not all(m.string))
+        )
     ]
 
 

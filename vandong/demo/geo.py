@@ -18,8 +18,42 @@ from vandong.geo.villages import VillageIn, villages_save
 
 LAI_CHAU = "12"
 
-_FIRST = ["Nà", "Huổi", "Pá", "Phiêng", "Co", "Hua", "Nậm", "Tà", "Sin", "Lùng", "Mường", "Hô", "Chu", "Pắc"]
-_SECOND = ["Tăm", "Khương", "Củng", "Pầu", "Sản", "Lếch", "Phìn", "Chải", "Ló", "Cuổi", "Bó", "Luông", "Xẻ", "Hồ", "Lay", "Thàng", "Mư", "Sài"]
+_FIRST = [
+    "Nà",
+    "Huổi",
+    "Pá",
+    "Phiêng",
+    "Co",
+    "Hua",
+    "Nậm",
+    "Tà",
+    "Sin",
+    "Lùng",
+    "Mường",
+    "Hô",
+    "Chu",
+    "Pắc",
+]
+_SECOND = [
+    "Tăm",
+    "Khương",
+    "Củng",
+    "Pầu",
+    "Sản",
+    "Lếch",
+    "Phìn",
+    "Chải",
+    "Ló",
+    "Cuổi",
+    "Bó",
+    "Luông",
+    "Xẻ",
+    "Hồ",
+    "Lay",
+    "Thàng",
+    "Mư",
+    "Sài",
+]
 
 
 def load_lai_chau(progress: Callable[[str], None]) -> None:
@@ -57,30 +91,49 @@ def _legacy_villages(commune: Unit, rng: random.Random) -> list[VillageIn]:
 
 def load_sample_villages(progress: Callable[[str], None]) -> None:
     """Villages for every legacy commune, carried to its successor commune from 2025-07-01."""
-    province = Unit.objects.get(code=LAI_CHAU, valid_from__isnull=True, level=Level.PROVINCE)
+    province = Unit.objects.get(
+        code=LAI_CHAU, valid_from__isnull=True, level=Level.PROVINCE
+    )
     legacy = list(
-        Unit.objects.within(province).filter(level=Level.COMMUNE, valid_to=LEGACY_END).order_by("code")
+        Unit.objects.within(province)
+        .filter(level=Level.COMMUNE, valid_to=LEGACY_END)
+        .order_by("code")
     )
     if Unit.objects.within(province).filter(level=Level.VILLAGE).exists():
         progress("Thôn, bản mẫu đã có / sample villages already there.")
         return
     progress(f"Tạo thôn, bản mẫu cho {len(legacy)} xã / making sample villages…")
-    rng = random.Random(20161230)  # fixed: the same demo every time
+    rng = random.Random(20161230)  # noqa: S311 - sample data, the same every time
     with transaction.atomic():
         legacy_villages = [v for c in legacy for v in _legacy_villages(c, rng)]
-        villages_save(actor=None, villages=legacy_villages, on=LEGACY_END, is_sample=True, channel="system", source="demo")
+        villages_save(
+            actor=None,
+            villages=legacy_villages,
+            on=LEGACY_END,
+            is_sample=True,
+            channel="system",
+            source="demo",
+        )
         _carry_over(legacy)
     count = Unit.objects.within(province).filter(level=Level.VILLAGE).count()
-    progress(f"  {count:,} thôn, bản, tổ dân phố mẫu (cả hai cây) / sample villages (both trees)")
+    progress(
+        f"  {count:,} thôn, bản, tổ dân phố mẫu (cả hai cây) / sample villages (both trees)"
+    )
 
 
 def _carry_over(legacy: list[Unit]) -> None:
     """Each legacy village continues in the successor (for a split, the primary one) commune."""
     successor_of: dict[int, Unit] = {}
-    for edge in Succession.objects.filter(predecessor__in=legacy).select_related("successor").order_by("-is_primary"):
+    for edge in (
+        Succession.objects.filter(predecessor__in=legacy)
+        .select_related("successor")
+        .order_by("-is_primary")
+    ):
         successor_of.setdefault(edge.predecessor_id, edge.successor)
     legacy_villages = list(
-        Unit.objects.filter(parent__in=legacy, level=Level.VILLAGE).select_related("parent").order_by("parent__code", "code")
+        Unit.objects.filter(parent__in=legacy, level=Level.VILLAGE)
+        .select_related("parent")
+        .order_by("parent__code", "code")
     )
     current: list[VillageIn] = []
     names_in: dict[str, set[str]] = {}
@@ -99,7 +152,14 @@ def _carry_over(legacy: list[Unit]) -> None:
                 type=village.type, households=village.households, population=village.population,
             )
         )  # fmt: skip
-    villages_save(actor=None, villages=current, on=REFORM_DATE, is_sample=True, channel="system", source="demo")
+    villages_save(
+        actor=None,
+        villages=current,
+        on=REFORM_DATE,
+        is_sample=True,
+        channel="system",
+        source="demo",
+    )
     new = Unit.objects.filter(
         parent__in=set(successor_of.values()), level=Level.VILLAGE
     ).select_related("parent")
@@ -108,7 +168,9 @@ def _carry_over(legacy: list[Unit]) -> None:
             Succession(
                 predecessor=origin[(v.parent.code, v.name_key)],
                 successor=v,
-                kind=Succession.Kind.UNCHANGED if origin[(v.parent.code, v.name_key)].name == v.name else Succession.Kind.RENAME,
+                kind=Succession.Kind.UNCHANGED
+                if origin[(v.parent.code, v.name_key)].name == v.name
+                else Succession.Kind.RENAME,
                 effective_date=REFORM_DATE,
                 is_primary=True,
                 source="demo",

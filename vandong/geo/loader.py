@@ -68,7 +68,9 @@ def units_load(
     started = time.perf_counter()
     say("Đọc dữ liệu từ các gói / reading the packages…")
     country = read_country(province)
-    say(f"  {len(country.units):,} đơn vị / units, {len(country.edges):,} quan hệ kế thừa / lineage edges")
+    say(
+        f"  {len(country.units):,} đơn vị / units, {len(country.edges):,} quan hệ kế thừa / lineage edges"
+    )
     report = LoadReport()
     with transaction.atomic():
         pk_of = _sync_units(country, report, say)
@@ -98,7 +100,9 @@ def _unit_values(row: UnitRow) -> dict[str, object]:
     return values
 
 
-def _sync_units(country: Country, report: LoadReport, say: Progress) -> dict[Ident, int]:
+def _sync_units(
+    country: Country, report: LoadReport, say: Progress
+) -> dict[Ident, int]:
     existing = {
         (u.code, u.valid_from): u
         for u in Unit.objects.filter(code__in={r.code for r in country.units}).only(
@@ -118,7 +122,13 @@ def _sync_units(country: Country, report: LoadReport, say: Progress) -> dict[Ide
             unit = existing.get(row.ident)
             if unit is None:
                 to_create.append(
-                    Unit(code=row.code, valid_from=row.valid_from, parent_id=parent_id, path="", **values)
+                    Unit(
+                        code=row.code,
+                        valid_from=row.valid_from,
+                        parent_id=parent_id,
+                        path="",
+                        **values,
+                    )
                 )
                 continue
             changed = [k for k, v in values.items() if getattr(unit, k) != v]
@@ -138,10 +148,14 @@ def _sync_units(country: Country, report: LoadReport, say: Progress) -> dict[Ide
         for unit in to_create:
             pk_of[(unit.code, unit.valid_from)] = unit.pk
         if to_update:
-            Unit.objects.bulk_update(to_update, sorted(update_fields), batch_size=_BATCH)
+            Unit.objects.bulk_update(
+                to_update, sorted(update_fields), batch_size=_BATCH
+            )
         report.units_created += len(to_create)
         report.units_updated += len(to_update)
-        say(f"  cấp / level {level}: +{len(to_create):,} mới / new, {len(to_update):,} cập nhật / updated")
+        say(
+            f"  cấp / level {level}: +{len(to_create):,} mới / new, {len(to_update):,} cập nhật / updated"
+        )
     report.units_not_in_source = sum(
         1 for ident, u in existing.items() if ident not in wanted and u.level < 4
     )
@@ -184,7 +198,12 @@ def _sync_edges(
         found = existing.get(key)
         if found is None:
             to_create.append(
-                Succession(predecessor_id=key[0], successor_id=key[1], source=SOURCE_LINEAGE, **values)
+                Succession(
+                    predecessor_id=key[0],
+                    successor_id=key[1],
+                    source=SOURCE_LINEAGE,
+                    **values,
+                )
             )
         elif any(getattr(found, k) != v for k, v in values.items()):
             for k, v in values.items():
@@ -194,8 +213,12 @@ def _sync_edges(
             report.edges_unchanged += 1
     Succession.objects.bulk_create(to_create, batch_size=_BATCH)
     Succession.objects.bulk_update(
-        to_update, ["kind", "is_primary", "area_share", "effective_date"], batch_size=_BATCH
+        to_update,
+        ["kind", "is_primary", "area_share", "effective_date"],
+        batch_size=_BATCH,
     )
     report.edges_created = len(to_create)
     report.edges_updated = len(to_update)
-    say(f"  quan hệ kế thừa / lineage: +{len(to_create):,} mới / new, {len(to_update):,} cập nhật / updated")
+    say(
+        f"  quan hệ kế thừa / lineage: +{len(to_create):,} mới / new, {len(to_update):,} cập nhật / updated"
+    )

@@ -18,10 +18,10 @@ LEGACY_END = datetime.date(2025, 6, 30)
 
 
 class Level(models.IntegerChoices):
-    PROVINCE = 1, _("Province")
-    DISTRICT = 2, _("District")
-    COMMUNE = 3, _("Commune")
-    VILLAGE = 4, _("Village")
+    PROVINCE = 1, _("Province level")
+    DISTRICT = 2, _("District level")
+    COMMUNE = 3, _("Commune level")
+    VILLAGE = 4, _("Village level")
 
 
 class UnitType(models.TextChoices):
@@ -62,13 +62,13 @@ LEVEL_OF_TYPE: dict[str, int] = {
 class Region(models.TextChoices):
     """The seven regions of the new-rural criteria sets 2016-2020 and 2021-2025."""
 
-    NORTHERN_MIDLANDS_MOUNTAINS = "tdmnpb", _("Trung du và miền núi phía Bắc")
-    RED_RIVER_DELTA = "dbsh", _("Đồng bằng sông Hồng")
-    NORTH_CENTRAL = "btb", _("Bắc Trung Bộ")
-    SOUTH_CENTRAL_COAST = "dhntb", _("Duyên hải Nam Trung Bộ")
-    CENTRAL_HIGHLANDS = "tn", _("Tây Nguyên")
-    SOUTHEAST = "dnb", _("Đông Nam Bộ")
-    MEKONG_DELTA = "dbscl", _("Đồng bằng sông Cửu Long")
+    NORTHERN_MIDLANDS_MOUNTAINS = "tdmnpb", _("Northern Midlands and Mountains")
+    RED_RIVER_DELTA = "dbsh", _("Red River Delta")
+    NORTH_CENTRAL = "btb", _("North Central Coast")
+    SOUTH_CENTRAL_COAST = "dhntb", _("South Central Coast")
+    CENTRAL_HIGHLANDS = "tn", _("Central Highlands")
+    SOUTHEAST = "dnb", _("Southeast")
+    MEKONG_DELTA = "dbscl", _("Mekong Delta")
 
 
 class AreaClass(models.TextChoices):
@@ -157,9 +157,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to >= day
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return (
+            reverse("geo:unit", args=[self.code])
+            + f"?on={self.reference_date.isoformat()}"
         )
 
     @property
@@ -169,12 +172,9 @@ class Unit(models.Model):
             return self.valid_to
         return max(self.valid_from or REFORM_DATE, REFORM_DATE)
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return (
-            reverse("geo:unit", args=[self.code])
-            + f"?on={self.reference_date.isoformat()}"
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
         )
 
     def ancestor_ids(self) -> list[int]:

@@ -137,7 +137,10 @@ def province_matches(wanted: str, code: str, name: str) -> bool:
     folded = fold(wanted)
     name_folded = fold(name)
     short = name_folded.removeprefix("thanh pho ").removeprefix("tinh ")
-    return wanted.strip().lstrip("0") == code.lstrip("0") or folded in {name_folded, short}
+    return wanted.strip().lstrip("0") == code.lstrip("0") or folded in {
+        name_folded,
+        short,
+    }
 
 
 def read_country(province: str | None = None) -> Country:
@@ -152,7 +155,9 @@ def read_country(province: str | None = None) -> Country:
         )
     )
     legacy_provinces_of: dict[str, list[str]] = conversion["DICT_PROVINCE"]
-    legacy = _rows("SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode")
+    legacy = _rows(
+        "SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"
+    )
     current = _rows("SELECT * FROM admin_units ORDER BY provinceCode, wardCode")
 
     legacy_province_by_key = {r["provinceKey"]: r for r in legacy}
@@ -169,7 +174,9 @@ def read_country(province: str | None = None) -> Country:
     idents: dict[str, Ident] = {}  # source key -> ident
 
     # Legacy tree.
-    for key in sorted(selected_legacy, key=lambda k: legacy_province_by_key[k]["provinceCode"]):
+    for key in sorted(
+        selected_legacy, key=lambda k: legacy_province_by_key[k]["provinceCode"]
+    ):
         r = legacy_province_by_key[key]
         code = r["provinceCode"]
         ident: Ident = (code, None)
@@ -227,8 +234,12 @@ def read_country(province: str | None = None) -> Country:
         r = current_province_by_key[key]
         code = r["provinceCode"]
         official = official_provinces[code]
-        leading = key if key in legacy_provinces_of[key] else legacy_provinces_of[key][0]
-        region = REGION_OF_LEGACY_PROVINCE[legacy_province_by_key[leading]["provinceCode"]]
+        leading = (
+            key if key in legacy_provinces_of[key] else legacy_provinces_of[key][0]
+        )
+        region = REGION_OF_LEGACY_PROVINCE[
+            legacy_province_by_key[leading]["provinceCode"]
+        ]
         ident = (code, None) if key in unchanged else (code, REFORM_DATE)
         idents[f"C:{key}"] = ident
         country.units.append(
@@ -243,7 +254,9 @@ def read_country(province: str | None = None) -> Country:
         for old in legacy_provinces_of[key]:
             if key not in unchanged:
                 country.edges.append(
-                    EdgeRow(idents[f"L:{old}"], ident, Succession.Kind.MERGE, old == key)
+                    EdgeRow(
+                        idents[f"L:{old}"], ident, Succession.Kind.MERGE, old == key
+                    )
                 )
 
     predecessors = _lineage(conversion, groups)
@@ -259,7 +272,8 @@ def read_country(province: str | None = None) -> Country:
         preds = predecessors[ward_key]
         first_old_province = preds[0][0].split("_")[0] if preds else r["provinceKey"]
         region_code = legacy_province_by_key.get(
-            first_old_province, legacy_province_by_key[legacy_provinces_of[r["provinceKey"]][0]]
+            first_old_province,
+            legacy_province_by_key[legacy_provinces_of[r["provinceKey"]][0]],
         )["provinceCode"]
         country.units.append(
             UnitRow(
@@ -337,7 +351,10 @@ def _selected_groups(
     found: set[str] = set()
     for new_key, olds in legacy_provinces_of.items():
         candidates = [current_by_key[new_key]] + [legacy_by_key[o] for o in olds]
-        if any(province_matches(province, c["provinceCode"], c["province"]) for c in candidates):
+        if any(
+            province_matches(province, c["provinceCode"], c["province"])
+            for c in candidates
+        ):
             found.add(new_key)
     if not found:
         raise LookupError(province)

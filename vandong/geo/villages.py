@@ -120,16 +120,16 @@ def parse_villages(table: list[list[Any]]) -> tuple[list[VillageIn], list[RowErr
     if not table:
         return [], [RowError(1, "file", "Tệp trống.", "The file is empty.")]
     columns = _header_map(table[0])
-    for column in REQUIRED:
-        if column not in columns:
-            errors.append(
-                RowError(
-                    1,
-                    column,
-                    f"Thiếu cột “{_LABELS_VI[column]}” ({column}) ở dòng tiêu đề.",
-                    f"The header row has no '{column}' column.",
-                )
-            )
+    errors = [
+        RowError(
+            1,
+            column,
+            f"Thiếu cột “{_LABELS_VI[column]}” ({column}) ở dòng tiêu đề.",
+            f"The header row has no '{column}' column.",
+        )
+        for column in REQUIRED
+        if column not in columns
+    ]
     if errors:
         return [], errors
 
@@ -147,9 +147,20 @@ def parse_villages(table: list[list[Any]]) -> tuple[list[VillageIn], list[RowErr
         name = " ".join(str(cell(cells, "name") or "").split())
         type_text = fold(str(cell(cells, "type") or ""))
         if not code:
-            errors.append(RowError(number, "commune_code", "Thiếu mã xã.", "The commune code is missing."))
+            errors.append(
+                RowError(
+                    number,
+                    "commune_code",
+                    "Thiếu mã xã.",
+                    "The commune code is missing.",
+                )
+            )
         if not name:
-            errors.append(RowError(number, "name", "Thiếu tên thôn.", "The village name is missing."))
+            errors.append(
+                RowError(
+                    number, "name", "Thiếu tên thôn.", "The village name is missing."
+                )
+            )
         unit_type = VILLAGE_TYPES.get(type_text) if type_text else None
         if unit_type is None and type_text:
             errors.append(
@@ -168,8 +179,12 @@ def parse_villages(table: list[list[Any]]) -> tuple[list[VillageIn], list[RowErr
                 commune_code=code,
                 name=name,
                 type=unit_type,
-                households=_count(cell(cells, "households"), number, "households", errors),
-                population=_count(cell(cells, "population"), number, "population", errors),
+                households=_count(
+                    cell(cells, "households"), number, "households", errors
+                ),
+                population=_count(
+                    cell(cells, "population"), number, "population", errors
+                ),
             )
         )
     return villages, errors
@@ -271,7 +286,9 @@ def _scope_errors(
         commune = communes.get(v.commune_code)
         # A village not yet saved is judged on the commune it goes under.
         village = Unit(parent=commune, level=Level.VILLAGE, path="")
-        if commune is not None and not can(actor=actor, action=Action.MANAGE_UNITS, unit=village):
+        if commune is not None and not can(
+            actor=actor, action=Action.MANAGE_UNITS, unit=village
+        ):
             errors.append(
                 RowError(
                     v.row,
@@ -304,7 +321,7 @@ def _write(
     to_create: list[Unit] = []
     to_update: list[Unit] = []
     audits: list[AuditEntry] = []
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user_id = actor.pk if isinstance(actor, AbstractBaseUser) else None
     for v in villages:
         commune = communes[v.commune_code]
         values: dict[str, Any] = {
@@ -342,7 +359,7 @@ def _write(
         to_update.append(found)
         audits.append(
             AuditEntry(
-                actor=user, channel=channel, action=AuditEntry.Action.UPDATE,
+                actor_id=user_id, channel=channel, action=AuditEntry.Action.UPDATE,
                 entity="geo.unit", entity_id=str(found.pk), old=old, new=values,
             )
         )  # fmt: skip
@@ -351,7 +368,7 @@ def _write(
         unit.path = path_for(unit.parent.path if unit.parent else None, unit.pk)
         audits.append(
             AuditEntry(
-                actor=user, channel=channel, action=AuditEntry.Action.CREATE,
+                actor_id=user_id, channel=channel, action=AuditEntry.Action.CREATE,
                 entity="geo.unit", entity_id=str(unit.pk),
                 new={"code": unit.code, "parent": unit.parent_id, **{
                     k: getattr(unit, k) for k in ("name", "type", "households", "population", "is_sample")
@@ -360,7 +377,9 @@ def _write(
         )  # fmt: skip
     Unit.objects.bulk_update(to_create, ["path"], batch_size=1000)
     Unit.objects.bulk_update(
-        to_update, ["name", "type", "households", "population", "is_sample"], batch_size=1000
+        to_update,
+        ["name", "type", "households", "population", "is_sample"],
+        batch_size=1000,
     )
     AuditEntry.objects.bulk_create(audits, batch_size=1000)
     result.created = len(to_create)

@@ -44,9 +44,16 @@ def test_whole_country_loads_both_trees_and_every_lineage_edge_once():
         .filter(n__gt=1)
     )
     assert split.count() == 471
-    assert not Succession.objects.filter(kind=Succession.Kind.SPLIT, predecessor__in=Unit.objects.annotate(n=Count("successor_edges")).filter(n=1)).exists()
+    assert not Succession.objects.filter(
+        kind=Succession.Kind.SPLIT,
+        predecessor__in=Unit.objects.annotate(n=Count("successor_edges")).filter(n=1),
+    ).exists()
     # every current commune has at least one predecessor
-    assert not Unit.objects.valid_on(REFORM_DATE).filter(level=Level.COMMUNE, predecessor_edges__isnull=True).exists()
+    assert (
+        not Unit.objects.valid_on(REFORM_DATE)
+        .filter(level=Level.COMMUNE, predecessor_edges__isnull=True)
+        .exists()
+    )
     assert first.units_created == Unit.objects.count()
 
     # when it is loaded again, nothing changes
@@ -69,7 +76,9 @@ def test_lai_chau_legacy_and_current_counts():
     current = Unit.objects.within(province).valid_on(REFORM_DATE)
     assert current.filter(level=Level.COMMUNE).count() == 38
     assert current.filter(level=Level.DISTRICT).count() == 0
-    assert set(current.filter(level=Level.COMMUNE).values_list("parent_id", flat=True)) == {province.pk}
+    assert set(
+        current.filter(level=Level.COMMUNE).values_list("parent_id", flat=True)
+    ) == {province.pk}
     assert province.region == "tdmnpb"
 
 
@@ -93,14 +102,22 @@ def test_code_names_a_unit_only_with_a_date_and_lineage_runs_both_ways():
     }
     assert set(after.predecessor_edges.values_list("kind", flat=True)) == {"merge"}
     # and legacy Quyết Tiến's successor is the current Đoàn Kết
-    assert list(before.successor_edges.values_list("successor_id", flat=True)) == [after.pk]
+    assert list(before.successor_edges.values_list("successor_id", flat=True)) == [
+        after.pk
+    ]
 
 
 def test_province_group_brings_the_legacy_provinces_merged_into_it():
     # Hà Giang merged into Tuyên Quang: naming either loads both legacy provinces.
     units_load(province="Hà Giang")
-    legacy = set(Unit.objects.valid_on(LEGACY_END).filter(level=1).values_list("name", flat=True))
-    current = set(Unit.objects.valid_on(REFORM_DATE).filter(level=1).values_list("name", flat=True))
+    legacy = set(
+        Unit.objects.valid_on(LEGACY_END).filter(level=1).values_list("name", flat=True)
+    )
+    current = set(
+        Unit.objects.valid_on(REFORM_DATE)
+        .filter(level=1)
+        .values_list("name", flat=True)
+    )
     assert legacy == {"Tỉnh Hà Giang", "Tỉnh Tuyên Quang"}
     assert current == {"Tỉnh Tuyên Quang"}
     new = Unit.objects.valid_on(REFORM_DATE).get(level=1)

@@ -40,9 +40,15 @@ def test_import_creates_villages_under_the_commune_valid_on_the_date(world, tmp_
 
 
 def test_reimport_changes_only_what_changed(world, tmp_path):
-    villages_import(actor=None, path=_csv(tmp_path, "03388,Bản Nà Tăm,bản,120,540\n"), on=REFORM_DATE)
+    villages_import(
+        actor=None,
+        path=_csv(tmp_path, "03388,Bản Nà Tăm,bản,120,540\n"),
+        on=REFORM_DATE,
+    )
     result = villages_import(
-        actor=None, path=_csv(tmp_path, "03388,Bản Nà Tăm,bản,125,540\n"), on=REFORM_DATE
+        actor=None,
+        path=_csv(tmp_path, "03388,Bản Nà Tăm,bản,125,540\n"),
+        on=REFORM_DATE,
     )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
     assert Unit.objects.get(name="Bản Nà Tăm").households == 125
@@ -82,6 +88,7 @@ def test_legacy_code_is_read_on_the_date_given(world, tmp_path):
 def test_xlsx_with_vietnamese_headers_and_numeric_codes(world, tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert sheet is not None
     sheet.append(["Mã xã", "Tên thôn", "Loại", "Số hộ", "Dân số"])
     sheet.append([3388, "Bản Hua Bó", "Bản", 88, 401])  # Excel dropped the leading zero
     path = tmp_path / "thon.xlsx"

@@ -27,4 +27,6 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         demo_load(say)
-        self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng / demo data ready."))
+        self.stdout.write(
+            self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng / demo data ready.")
+        )
