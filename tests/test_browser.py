@@ -7,7 +7,9 @@ from conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_logs_in_searches_and_opens_a_unit_page(page, live_server, world, tmp_path):
+def test_officer_logs_in_searches_and_opens_a_unit_page(
+    page, live_server, world, tmp_path
+):
     # given the commune officer at the login page
     page.goto(f"{live_server.url}/units/")
     assert "/accounts/login/" in page.url

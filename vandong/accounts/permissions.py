@@ -18,6 +18,8 @@ class Action(models.TextChoices):
     SUBMIT = "submit", _("Submit")
     APPROVE = "approve", _("Approve")
     MANAGE_UNITS = "manage_units", _("Manage units")
+    # Attributes of a commune the province decides, such as its commune group.
+    CLASSIFY_UNITS = "classify_units", _("Classify communes")
     MANAGE_USERS = "manage_users", _("Manage users")
     MANAGE_CATALOG = "manage_catalog", _("Manage catalog")
 
@@ -31,6 +33,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.SUBMIT,
             Action.APPROVE,
             Action.MANAGE_UNITS,
+            Action.CLASSIFY_UNITS,
             Action.MANAGE_USERS,
         }
     ),
@@ -50,6 +53,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 ACTION_TARGET_LEVELS: dict[tuple[str, str], frozenset[int]] = {
     (Role.PROVINCE_OFFICER, Action.MANAGE_UNITS): frozenset({Level.VILLAGE}),
     (Role.COMMUNE_OFFICER, Action.MANAGE_UNITS): frozenset({Level.VILLAGE}),
+    (Role.PROVINCE_OFFICER, Action.CLASSIFY_UNITS): frozenset({Level.COMMUNE}),
 }
 
 # The unit levels a role may be held on. Only an administrator may be held
@@ -80,6 +84,7 @@ ACTION_NAMES_VI: dict[str, str] = {
     Action.SUBMIT: "gửi duyệt",
     Action.APPROVE: "phê duyệt",
     Action.MANAGE_UNITS: "quản lý đơn vị hành chính",
+    Action.CLASSIFY_UNITS: "phân nhóm xã",
     Action.MANAGE_USERS: "quản lý người dùng",
     Action.MANAGE_CATALOG: "quản lý danh mục",
 }

@@ -7,17 +7,22 @@ partial (`geo/<page>.html#<partial>`), any other request the whole page.
 import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from vandong.accounts.permissions import Action
+from vandong.accounts.queries import can
+from vandong.core.errors import DomainError
 from vandong.geo import queries
-from vandong.geo.models import LEGACY_END, REFORM_DATE, Level, Unit
+from vandong.geo.models import LEGACY_END, REFORM_DATE, CommuneGroup, Level, Unit
+from vandong.geo.services import GROUPED_TYPES, commune_group_set
 
 SEARCH_PAGE_SIZE = 50
 
@@ -158,8 +163,34 @@ def unit_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "predecessors": lineage.predecessors,
         "successors": lineage.successors,
         "same_code": same_code,
+        "may_set_group": unit.type in GROUPED_TYPES
+        and unit.valid_to is None
+        and can(actor=request.user, action=Action.CLASSIFY_UNITS, unit=unit),
+        "commune_groups": CommuneGroup.choices,
     }
     return _render(request, "geo/unit.html", "children", context)
+
+
+@login_required
+@require_POST
+def unit_commune_group(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """The province sets a current commune's group (nhóm 1/2/3)."""
+    day, _error = _day(request)
+    unit = queries.unit_get(code=code, on=day)
+    if unit is None:
+        raise Http404(_("No unit has this code."))
+    raw = request.POST.get("commune_group", "").strip()
+    try:
+        commune_group_set(
+            actor=request.user, unit=unit, group=int(raw) if raw else None
+        )
+    except ValueError:
+        messages.error(request, _("The commune group must be 1, 2 or 3."))
+    except DomainError as exc:
+        messages.error(request, exc.message_vi)
+    else:
+        messages.success(request, _("The commune group was saved."))
+    return HttpResponseRedirect(unit.get_absolute_url())
 
 
 def _unit_elsewhere(
