@@ -9,7 +9,9 @@ import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from vandong.core.errors import CoreErrorCode, DomainError
+from vandong.core.errors import CoreErrorCode, DomainError, RowError
+from vandong.core.models import Channel
+from vandong.core.text import fold
 from vandong.geo import queries
 from vandong.geo.models import Succession, Unit
 
@@ -134,6 +136,89 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> dict[str, obj
     return {"items": items, "count": qs.count()}
 
 
+class VillageIn(Schema):
+    commune_code: str = Field(description="Code of the commune, read on `valid_on`")
+    name: str = Field(min_length=1, max_length=120)
+    type: str | None = Field(
+        None,
+        description="thôn, bản, tổ dân phố, ấp, khu phố; from the name if left out",
+    )
+    households: int | None = Field(None, ge=0)
+    population: int | None = Field(None, ge=0)
+
+
+class VillagesIn(Schema):
+    valid_on: datetime.date | None = Field(
+        None, description="The day commune codes are read on; default today"
+    )
+    villages: list[VillageIn] = Field(min_length=1, max_length=5000)
+
+
+class RowErrorOut(Schema):
+    row: int
+    field: str
+    message_vi: str
+    message_en: str
+
+
+class RowsErrorOut(ErrorOut):
+    rows: list[RowErrorOut]
+
+
+class VillagesResultOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+@router.post(
+    "/villages",
+    response={200: VillagesResultOut, 400: RowsErrorOut, 403: RowsErrorOut},
+    url_name="village-import",
+    summary="Create or update villages, all or none",
+)
+def village_import(request: HttpRequest, payload: VillagesIn) -> VillagesResultOut:
+    """Villages under communes valid on `valid_on`. Rows are numbered from 1 in
+    the order sent; one bad row, or one outside the caller's scope, refuses all."""
+    from vandong.geo.villages import VILLAGE_TYPES, type_from_name, villages_save
+    from vandong.geo.villages import VillageIn as VillageRow
+
+    rows = []
+    errors = []
+    for number, v in enumerate(payload.villages, start=1):
+        unit_type = VILLAGE_TYPES.get(fold(v.type)) if v.type else None
+        if v.type and unit_type is None:
+            errors.append(
+                RowError(
+                    number,
+                    "type",
+                    f"Loại “{v.type}” không hợp lệ (thôn, bản, tổ dân phố, ấp, khu phố).",
+                    f"Unknown type '{v.type}' (thôn, bản, tổ dân phố, ấp, khu phố).",
+                )
+            )
+        rows.append(
+            VillageRow(
+                row=number,
+                commune_code=v.commune_code.strip(),
+                name=" ".join(v.name.split()),
+                type=unit_type or type_from_name(v.name),
+                households=v.households,
+                population=v.population,
+            )
+        )
+    result = villages_save(
+        actor=request.user,
+        villages=rows,
+        errors=errors,
+        on=payload.valid_on or queries.today(),
+        channel=Channel.API,
+        source="api",
+    )
+    return VillagesResultOut(
+        created=result.created, updated=result.updated, unchanged=result.unchanged
+    )
+
+
 @router.get(
     "/{code}",
     response={200: UnitDetailOut, 404: ErrorOut, 422: ErrorOut},
@@ -155,4 +240,32 @@ def unit_detail(
         **base,
         predecessors=[_lineage(e, e.predecessor) for e in lineage.predecessors],
         successors=[_lineage(e, e.successor) for e in lineage.successors],
+    )
+
+
+class CommuneGroupIn(Schema):
+    commune_group: int | None = Field(None, ge=1, le=3)
+    valid_on: datetime.date | None = None
+
+
+@router.put(
+    "/{code}/commune-group",
+    response={200: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    url_name="unit-commune-group",
+    summary="Set a current commune's group (nhóm 1/2/3) of the 2026-2030 set",
+)
+def unit_commune_group(
+    request: HttpRequest, code: str, payload: CommuneGroupIn
+) -> Unit:
+    from vandong.geo.services import commune_group_set
+
+    day = payload.valid_on or queries.today()
+    unit = queries.unit_get(code=code, on=day)
+    if unit is None:
+        raise _not_found(code, day, field="code")
+    return commune_group_set(
+        actor=request.user,
+        unit=unit,
+        group=payload.commune_group,
+        channel=Channel.API,
     )

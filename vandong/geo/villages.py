@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -172,7 +172,7 @@ def parse_villages(table: list[list[Any]]) -> tuple[list[VillageIn], list[RowErr
                 )
             )
         if unit_type is None:
-            unit_type = _type_from_name(name)
+            unit_type = type_from_name(name)
         villages.append(
             VillageIn(
                 row=number,
@@ -190,7 +190,7 @@ def parse_villages(table: list[list[Any]]) -> tuple[list[VillageIn], list[RowErr
     return villages, errors
 
 
-def _type_from_name(name: str) -> str:
+def type_from_name(name: str) -> str:
     folded = fold(name)
     for prefix, unit_type in sorted(VILLAGE_TYPES.items(), key=lambda kv: -len(kv[0])):
         if folded.startswith(prefix + " "):
@@ -200,7 +200,7 @@ def _type_from_name(name: str) -> str:
 
 def villages_import(
     *,
-    actor: AbstractBaseUser | None,
+    actor: AbstractBaseUser | AnonymousUser | None,
     path: Path,
     on: datetime.date | None = None,
     is_sample: bool = False,
@@ -221,7 +221,7 @@ def villages_import(
 
 def villages_save(
     *,
-    actor: AbstractBaseUser | None,
+    actor: AbstractBaseUser | AnonymousUser | None,
     villages: Iterable[VillageIn],
     errors: list[RowError] | None = None,
     on: datetime.date | None = None,
@@ -261,8 +261,14 @@ def villages_save(
                 )
             )
         seen.setdefault(key, v.row)
-    if actor is not None:
-        errors += _scope_errors(actor, villages, communes)
+    refused = _scope_errors(actor, villages, communes) if actor is not None else []
+    if refused:
+        raise DomainError(
+            "out_of_scope",
+            f"{len(refused)} dòng nằm ngoài phạm vi được phân quyền; không dòng nào được lưu.",
+            f"{len(refused)} row(s) are outside your scope; nothing was saved.",
+            rows=refused,
+        )
     if errors:
         errors.sort(key=lambda e: (e.row, e.field))
         raise DomainError(
@@ -276,7 +282,9 @@ def villages_save(
 
 
 def _scope_errors(
-    actor: AbstractBaseUser, villages: list[VillageIn], communes: dict[str, Unit]
+    actor: AbstractBaseUser | AnonymousUser,
+    villages: list[VillageIn],
+    communes: dict[str, Unit],
 ) -> list[RowError]:
     from vandong.accounts.permissions import Action
     from vandong.accounts.queries import can
@@ -301,7 +309,7 @@ def _scope_errors(
 
 
 def _write(
-    actor: AbstractBaseUser | None,
+    actor: AbstractBaseUser | AnonymousUser | None,
     villages: list[VillageIn],
     communes: dict[str, Unit],
     is_sample: bool,

@@ -101,6 +101,8 @@ def test_commune_officer_may_not_import_into_a_neighbour(world, tmp_path):
     path = _csv(tmp_path, "03388,Bản Của Mình,bản,1,1\n03395,Bản Hàng Xóm,bản,1,1\n")
     with pytest.raises(DomainError) as caught:
         villages_import(actor=world.xa, path=path, on=REFORM_DATE)
+    assert caught.value.code == "out_of_scope"
+    assert caught.value.status == 403
     assert [(e.row, e.field) for e in caught.value.rows] == [(3, "commune_code")]
     assert not Unit.objects.filter(name="Bản Của Mình").exists()
 
