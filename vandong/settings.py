@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "vandong.core",
     "vandong.accounts",
     "vandong.geo",
+    "vandong.catalog",
+    "vandong.collect",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("vandong.accounts.urls")),
     path("units/", include("vandong.geo.urls")),
+    path("data/", include("vandong.collect.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

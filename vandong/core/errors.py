@@ -28,12 +28,17 @@ STATUS_BY_CODE: dict[str, int] = {
 
 @dataclass
 class RowError:
-    """One bad row of an import: the row number as the user sees it (header = 1)."""
+    """One bad row of an import: the row number as the user sees it (header = 1),
+    and where known the sheet, column, unit code and data element code."""
 
     row: int
     field: str
     message_vi: str
     message_en: str
+    sheet: str = ""
+    column: str = ""
+    unit: str = ""
+    element: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -41,6 +46,10 @@ class RowError:
             "field": self.field,
             "message_vi": self.message_vi,
             "message_en": self.message_en,
+            "sheet": self.sheet,
+            "column": self.column,
+            "unit": self.unit,
+            "element": self.element,
         }
 
 

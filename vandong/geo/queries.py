@@ -58,7 +58,7 @@ def unit_get(*, code: str, on: datetime.date) -> Unit | None:
         .filter(code=code)
         .select_related("parent")
         .annotate(parent_code=F("parent__code"))
-        .order_by("-valid_from")
+        .order_by(F("valid_from").desc(nulls_last=True))
         .first()
     )
 
@@ -68,7 +68,9 @@ def units_with_code(*, code: str) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(code=code)
         .select_related(PARENT_CHAIN)
-        .order_by("valid_from", "valid_to")
+        .order_by(
+            F("valid_from").asc(nulls_first=True), F("valid_to").asc(nulls_last=True)
+        )
     )
 
 
