@@ -41,7 +41,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         {Action.VIEW, Action.ENTER_DATA, Action.SUBMIT, Action.APPROVE}
     ),
     Role.COMMUNE_OFFICER: frozenset(
-        {Action.VIEW, Action.ENTER_DATA, Action.SUBMIT, Action.MANAGE_UNITS}
+        {
+            Action.VIEW,
+            Action.ENTER_DATA,
+            Action.SUBMIT,
+            Action.APPROVE,
+            Action.MANAGE_UNITS,
+        }
     ),
     Role.VILLAGE_REPORTER: frozenset({Action.VIEW, Action.ENTER_DATA}),
     Role.VIEWER: frozenset({Action.VIEW}),
@@ -53,6 +59,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 ACTION_TARGET_LEVELS: dict[tuple[str, str], frozenset[int]] = {
     (Role.PROVINCE_OFFICER, Action.MANAGE_UNITS): frozenset({Level.VILLAGE}),
     (Role.COMMUNE_OFFICER, Action.MANAGE_UNITS): frozenset({Level.VILLAGE}),
+    # A commune officer approves the forms of the commune's villages.
+    (Role.COMMUNE_OFFICER, Action.APPROVE): frozenset({Level.VILLAGE}),
     (Role.PROVINCE_OFFICER, Action.CLASSIFY_UNITS): frozenset({Level.COMMUNE}),
 }
 

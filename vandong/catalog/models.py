@@ -141,6 +141,11 @@ class DataElement(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} — {self.name_vi}"
 
+    @property
+    def is_computed(self) -> bool:
+        """A ratio computed from its numerator and denominator, never entered."""
+        return self.numerator_id is not None and self.denominator_id is not None
+
 
 class DataSet(TimeStampedModel):
     """A form (biểu mẫu) of related elements collected at one level, per year."""

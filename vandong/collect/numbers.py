@@ -8,7 +8,11 @@ leaves one meaning:
   "2142500" as 2142500; "1.500" and "1,500" are 1500; "61,5" is refused;
 - a decimal field reads "61,5", "61.5", "2.142.500,75" and "2,142,500.75"; but
   "1.500" or "1,500" (one separator followed by exactly three digits) could be
-  1500 or 1,5 and is refused with the reason.
+  1500 or 1,5 and is refused with the reason;
+- a group of thousands never starts with 0, so "0.500" and "0,500" are one half
+  (a decimal field reads them, a whole-number field refuses them);
+- more than 40 digits are refused, so nothing overflows a float.
+Anything else raises NumberError, never another exception.
 """
 
 import math
@@ -17,14 +21,19 @@ from dataclasses import dataclass
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _PLAIN = re.compile(r"[+-]?\d+")
+# A thousands group never leads with 0: "0.500" and "012.345" are not grouped
+# thousands (in a decimal field "0.500" is one half; in a whole field, refused).
 _GROUPED = {
-    ".": re.compile(r"[+-]?\d{1,3}(\.\d{3})+"),
-    ",": re.compile(r"[+-]?\d{1,3}(,\d{3})+"),
+    ".": re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+"),
+    ",": re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+"),
 }
 _DECIMAL = {
-    ",": re.compile(r"[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+"),
-    ".": re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)\.\d+"),
+    ",": re.compile(r"[+-]?(\d+|[1-9]\d{0,2}(\.\d{3})+),\d+"),
+    ".": re.compile(r"[+-]?(\d+|[1-9]\d{0,2}(,\d{3})+)\.\d+"),
 }
+# Beyond this many digits a value is no figure of the campaign (and Python's
+# int() refuses more than 4,300 digits); 2^53 has 16.
+_MAX_DIGITS = 40
 
 
 @dataclass
@@ -40,6 +49,13 @@ def _not_a_number(text: str) -> NumberError:
     return NumberError(
         f"“{text}” không phải là số.",
         f"'{text}' is not a number.",
+    )
+
+
+def _too_long(text: str) -> NumberError:
+    return NumberError(
+        f"“{text}” có quá nhiều chữ số (tối đa {_MAX_DIGITS}).",
+        f"'{text}' has too many digits (at most {_MAX_DIGITS}).",
     )
 
 
@@ -65,6 +81,8 @@ def parse_number(raw: object, *, whole: bool) -> float:
     shown = str(raw).strip()
     if not text:
         raise NumberError("Ô trống.", "The cell is empty.")
+    if len(text) > _MAX_DIGITS and sum(c.isdigit() for c in text) > _MAX_DIGITS:
+        raise _too_long(shown[:50] + ("…" if len(shown) > 50 else ""))
     if _PLAIN.fullmatch(text):
         return float(int(text))
     for sep, pattern in _GROUPED.items():

@@ -5,6 +5,7 @@ Each domain adds its own step; `demo_load` runs them in order.
 
 from collections.abc import Callable
 
+from vandong.demo.collect import load_demo_collect
 from vandong.demo.geo import load_lai_chau, load_sample_villages
 from vandong.demo.users import DEMO_PASSWORD, DEMO_USERS, load_demo_users
 
@@ -17,3 +18,4 @@ def demo_load(progress: Progress) -> None:
     load_lai_chau(progress)
     load_sample_villages(progress)
     load_demo_users(progress)
+    load_demo_collect(progress)
