@@ -9,6 +9,7 @@ urlpatterns = [
     path("excel/template/", views.excel_template, name="excel-template"),
     path("imports/", views.batches, name="batches"),
     path("imports/<int:pk>/", views.batch, name="batch"),
+    path("imports/running/", views.import_progress, name="import-progress"),
     path(
         "violations/<str:period>/<str:unit_code>/",
         views.violations,

@@ -8,7 +8,7 @@ works without JavaScript: the entry grid is a plain form whose Save button
 writes every changed cell at once.
 """
 
-from vandong.collect.views.batches import batch, batches
+from vandong.collect.views.batches import batch, batches, import_progress
 from vandong.collect.views.checks import violations
 from vandong.collect.views.entry import entry, entry_approval, entry_cell, home
 from vandong.collect.views.files import excel_page, excel_template
@@ -22,5 +22,6 @@ __all__ = [
     "excel_page",
     "excel_template",
     "home",
+    "import_progress",
     "violations",
 ]

@@ -11,7 +11,7 @@ from django.http import (
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vandong.collect import queries
+from vandong.collect import progress, queries
 from vandong.collect.models import (
     ImportBatch,
 )
@@ -19,6 +19,7 @@ from vandong.collect.views.common import (
     BATCHES_PAGE_SIZE,
     RUNNING_STATES,
     HtmxHttpRequest,
+    _progress_context,
     _render,
     _say,
 )
@@ -52,17 +53,39 @@ def _batch_rows(batch: ImportBatch) -> list[dict[str, Any]]:
 @require_GET
 def batches(request: HtmxHttpRequest) -> HttpResponse:
     """The user's imports (files, API calls, commands: not the cells saved one
-    by one on the entry form), newest first; the table refreshes every second
-    while one of them is running."""
+    by one on the entry form), newest first, below the uploads running now
+    (from the cache); the table refreshes every second while one of them
+    runs, so a running upload turns into its committed batch."""
     own = ImportBatch.objects.filter(actor_id=request.user.pk).exclude(
         channel=Channel.WEB
     )
     page = Paginator(own, BATCHES_PAGE_SIZE).get_page(request.GET.get("page"))
+    in_flight = _progress_context(request.user)
     context = {
         "page": page,
-        "running": any(b.status in RUNNING_STATES for b in page.object_list),
+        "imports": in_flight["imports"],
+        "running": in_flight["polling"]
+        or any(b.status in RUNNING_STATES for b in page.object_list),
     }
     return _render(request, "collect/batches.html", "table", context)
+
+
+@login_required
+@require_GET
+def import_progress(request: HtmxHttpRequest) -> HttpResponse:
+    """The user's uploads running now, asked for every second by the upload
+    page (with its upload's token) while one runs."""
+    try:
+        wait = max(0, int(request.GET.get("wait", "0")))
+    except ValueError:
+        wait = 0
+    context = _progress_context(
+        request.user,
+        token=progress.clean_token(request.GET.get("token")),
+        seen=request.GET.get("seen") == "1",
+        wait=wait,
+    )
+    return _render(request, "collect/import_progress.html", "imports", context)
 
 
 @login_required

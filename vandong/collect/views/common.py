@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import (
     Http404,
@@ -10,6 +11,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -21,7 +23,7 @@ from vandong.accounts.permissions import ROLE_ACTIONS, Action
 from vandong.accounts.queries import roles_for
 from vandong.catalog import queries as catalog_queries
 from vandong.catalog.models import DataSet, DataSetElement, Period
-from vandong.collect import validation
+from vandong.collect import progress, validation
 from vandong.collect.models import (
     ImportBatch,
 )
@@ -34,6 +36,9 @@ BATCHES_PAGE_SIZE = 50
 UNIT_CHOICES_MAX = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNNING_STATES = frozenset({ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING})
+# An upload page asks this many times (once a second) for an import that has
+# not begun yet (its file is still being sent), then gives up.
+UPLOAD_WAIT_POLLS = 600
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -69,6 +74,33 @@ def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
+
+
+def _progress_context(
+    user: Any, *, token: str | None = None, seen: bool = False, wait: int = 0
+) -> dict[str, Any]:
+    """The user's imports running now (from the cache: an import's batch
+    commits only at its end), and whether the page should ask again in a
+    second. With `token`, the upload page waits for that upload's import to
+    begin (`waiting`), then follows it (`seen`) until it ends (`ended`)."""
+    imports = progress.in_flight(user)
+    mine = token is not None and any(e.token == token for e in imports)
+    waiting = token is not None and not mine and not seen and wait < UPLOAD_WAIT_POLLS
+    query: dict[str, str] = {}
+    if token is not None:
+        query["token"] = token
+        if mine or seen:
+            query["seen"] = "1"
+        elif waiting:
+            query["wait"] = str(wait + 1)
+    url = reverse("collect:import-progress")
+    return {
+        "imports": imports,
+        "waiting": waiting,
+        "ended": token is not None and seen and not mine,
+        "polling": waiting or any(not e.stale for e in imports),
+        "progress_url": f"{url}?{urlencode(query)}" if query else url,
+    }
 
 
 def _unit_on(code: str, period: Period) -> Unit | None:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
 )
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vandong.accounts.permissions import ROLE_ACTIONS, Action
 from vandong.accounts.queries import roles_for
 from vandong.catalog import queries as catalog_queries
-from vandong.collect import excel, formats, services
+from vandong.collect import excel, formats, progress, services
 from vandong.collect.forms import (
     TemplateForm,
     UploadForm,
@@ -29,7 +29,9 @@ from vandong.collect.views.common import (
     _data_sets_for,
     _default_period,
     _pick,
+    _progress_context,
     _redirect,
+    _render,
     _say,
     _vi,
 )
@@ -76,10 +78,18 @@ def _excel_forms(
         roots=_template_roots(request.user),
         vi=_vi(),
     )
+    # Each rendering of the upload form gets a fresh token: the page follows
+    # the progress of its own upload by it while the upload runs.
+    token = progress.new_token()
     return {
         "template_form": template_form,
         "upload_form": upload or UploadForm(),
         "has_data_sets": bool(data_sets),
+        "upload_token": token,
+        "upload_progress_url": (
+            f"{reverse('collect:import-progress')}?{urlencode({'token': token})}"
+        ),
+        **_progress_context(request.user),
     }
 
 
@@ -128,16 +138,28 @@ class UploadOutcome:
 @require_http_methods(["GET", "POST"])
 def excel_page(request: HtmxHttpRequest) -> HttpResponse:
     """Download a template; upload it back (or a CSV file), with a dry run that
-    shows what would change and, on refusal, every problem of the file."""
+    shows what would change and, on refusal, every problem of the file.
+
+    While an upload runs, its progress goes to the cache (`progress`) under
+    the token of the form: the page (through HTMX) and the imports page show
+    it. Without JavaScript the form posts and waits as any form."""
     if request.method == "GET":
-        return render(request, "collect/excel.html", _excel_forms(request))
+        return _render(request, "collect/excel.html", "main", _excel_forms(request))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "collect/excel.html", _excel_forms(request, form))
+        return _render(
+            request, "collect/excel.html", "main", _excel_forms(request, form)
+        )
     upload = form.cleaned_data["file"]
     dry_run: bool = form.cleaned_data["dry_run"]
     filename = str(upload.name)
     outcome = UploadOutcome(filename=filename, dry_run=dry_run)
+    tracker = progress.start(
+        request.user,
+        filename,
+        token=request.POST.get("progress_token"),
+        dry_run=dry_run,
+    )
     try:
         formats.check_size(upload.size, filename=filename)
         outcome.result = services.data_values_import(
@@ -146,11 +168,16 @@ def excel_page(request: HtmxHttpRequest) -> HttpResponse:
             filename=filename,
             channel=Channel.IMPORT,
             dry_run=dry_run,
+            progress=tracker.update,
         )
     except DomainError as exc:
         outcome.error = _say(exc.message_vi, exc.message_en)
         outcome.problems = exc.rows
         outcome.total_problems = len(exc.rows)
+    finally:
+        # Committed or rejected, the batch row tells the rest; if the process
+        # dies first, the entry goes stale ("interrupted") and then expires.
+        tracker.finish()
     if outcome.result is not None and not dry_run:
         result = outcome.result
         messages.success(
@@ -171,7 +198,7 @@ def excel_page(request: HtmxHttpRequest) -> HttpResponse:
             return _redirect(request, reverse("collect:batch", args=[result.batch_id]))
         return _redirect(request, reverse("collect:excel"))
     context = {**_excel_forms(request, UploadForm()), "outcome": outcome}
-    return render(request, "collect/excel.html", context)
+    return _render(request, "collect/excel.html", "main", context)
 
 
 # --- import batches --------------------------------------------------------------
