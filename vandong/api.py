@@ -50,11 +50,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def _add_routers() -> None:
     from vandong.catalog.api import router as catalog_router
     from vandong.collect.api import router as collect_router
+    from vandong.criteria.api import router as criteria_router
     from vandong.geo.api import router as geo_router
 
     api.add_router("/units", geo_router, tags=["units"])
     api.add_router("/", catalog_router, tags=["catalog"])
     api.add_router("/", collect_router, tags=["data values"])
+    api.add_router("/", criteria_router, tags=["criteria"])
 
 
 _add_routers()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "vandong.geo",
     "vandong.catalog",
     "vandong.collect",
+    "vandong.criteria",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("vandong.accounts.urls")),
     path("units/", include("vandong.geo.urls")),
     path("data/", include("vandong.collect.urls")),
+    path("criteria/", include("vandong.criteria.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

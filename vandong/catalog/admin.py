@@ -191,3 +191,7 @@ class ValidationRuleAdmin(admin.ModelAdmin[ValidationRule]):
     list_filter = ("level", "severity", "operator", "missing_as_zero", "is_active")
     search_fields = ("code", "name_vi", "name_en", "left", "right")
     readonly_fields = ("created_at", "updated_at")
+
+
+# Criteria sets register their own admin.
+import vandong.catalog.criteria.admin  # noqa: E402, F401

@@ -235,3 +235,25 @@ class ValidationRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.left} {self.operator} {self.right}"
+
+
+# Criteria-set definitions live in their own module; imported here so that
+# Django finds them as models of this app.
+from vandong.catalog.criteria.models import (  # noqa: E402
+    CriteriaSet,
+    Criterion,
+    Indicator,
+    Threshold,
+)
+
+__all__ = [
+    "CriteriaSet",
+    "Criterion",
+    "DataElement",
+    "DataSet",
+    "DataSetElement",
+    "Indicator",
+    "Period",
+    "Threshold",
+    "ValidationRule",
+]

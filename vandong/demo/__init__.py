@@ -6,6 +6,7 @@ Each domain adds its own step; `demo_load` runs them in order.
 from collections.abc import Callable
 
 from vandong.demo.collect import load_demo_collect
+from vandong.demo.criteria import load_demo_criteria
 from vandong.demo.geo import load_lai_chau, load_sample_villages
 from vandong.demo.users import DEMO_PASSWORD, DEMO_USERS, load_demo_users
 
@@ -19,3 +20,4 @@ def demo_load(progress: Progress) -> None:
     load_sample_villages(progress)
     load_demo_users(progress)
     load_demo_collect(progress)
+    load_demo_criteria(progress)

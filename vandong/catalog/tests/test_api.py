@@ -108,7 +108,7 @@ def test_data_sets_list_their_elements_in_form_order(
 
     # then
     body = response.json()
-    assert body["count"] == 2
+    assert body["count"] == 3
     contributions = body["items"][1]
     assert contributions["code"] == "CONTRIBUTIONS_YEARLY"
     assert contributions["level"] == 3
@@ -137,5 +137,5 @@ def test_data_sets_list_their_elements_in_form_order(
 def test_data_sets_are_paged(api):
     response = api.get(DATA_SETS, {"limit": 2, "offset": 3})
 
-    assert response.json()["count"] == 5
-    assert codes(response) == ["PROVINCE_YEARLY", "VILLAGE_YEARLY"]
+    assert response.json()["count"] == 7
+    assert codes(response) == ["NTM_CRITERIA", "PROVINCE_YEARLY"]

@@ -50,12 +50,15 @@ def test_data_set_list_filters_by_level(catalog):
         "COMMUNE_YEARLY",
         "CONTRIBUTIONS_YEARLY",
         "DISTRICT_YEARLY",
+        "NTM_CRITERIA",
         "PROVINCE_YEARLY",
+        "VILLAGE_CRITERIA",
         "VILLAGE_YEARLY",
     ]
     assert [d.code for d in queries.data_set_list(level=3)] == [
         "COMMUNE_YEARLY",
         "CONTRIBUTIONS_YEARLY",
+        "NTM_CRITERIA",
     ]
 
 

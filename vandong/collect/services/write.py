@@ -42,6 +42,7 @@ from vandong.collect.errors import CollectErrorCode
 from vandong.collect.models import Approval, ApprovalState, DataValue, ImportBatch
 from vandong.collect.rows import ValueRow
 from vandong.collect.services import store
+from vandong.collect.signals import values_changed
 from vandong.collect.validation import Violation, violations_for
 from vandong.collect.values import MAX_COMMENT, ValueColumns, type_column
 from vandong.core.errors import DomainError, RowError
@@ -642,6 +643,20 @@ def _record_outcome(
     )
 
 
+def _announce(plan: _Plan) -> None:
+    """Tell what follows values (criteria evaluations) once the write commits."""
+    element_ids = (plan.frame["k"] % plan.radix.elements).unique().to_list()
+    unit_ids, period_ids = plan.unit_ids, plan.period_ids
+    transaction.on_commit(
+        lambda: values_changed.send(
+            sender=DataValue,
+            unit_ids=unit_ids,
+            period_ids=period_ids,
+            element_ids=element_ids,
+        )
+    )
+
+
 def data_values_write(
     *,
     actor: Actor,
@@ -693,6 +708,7 @@ def data_values_write(
             )
             if dry_run:
                 raise _DryRun(counts, violations)
+            _announce(plan)
             batch.status = ImportBatch.Status.DONE
             batch.done = total
             batch.created = counts.created

@@ -1,0 +1,98 @@
+"""Keeping evaluations current when values change.
+
+After a write of values commits, the units it touched (and the parents of
+touched villages, whose child shares may have moved) are re-evaluated against
+every active set that uses one of the written elements, for the years
+written. A few units are re-evaluated at once, in the request that wrote
+them; a large import hands the work to a background task.
+"""
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.dispatch import receiver
+from django_tasks import task
+
+from vandong.catalog.models import CriteriaSet, DataElement, Period, PeriodKind
+from vandong.collect.signals import values_changed
+from vandong.criteria import services
+from vandong.geo.models import Unit
+
+logger = logging.getLogger(__name__)
+
+# Above this many units, the refresh runs as a background task.
+INLINE_UNITS = 200
+
+
+def _set_elements(stored: CriteriaSet) -> set[str]:
+    codes: set[str] = set()
+    for indicator in stored.criteria.all().prefetch_related("indicators"):
+        for item in indicator.indicators.all():
+            for condition in item.conditions:
+                codes.update(
+                    v for k, v in condition["value"].items() if k != "child_level"
+                )
+    return codes
+
+
+def affected_sets(element_ids: Iterable[int]) -> list[CriteriaSet]:
+    """Active sets using one of the elements (or an element computed from
+    one of them)."""
+    ids = list(element_ids)
+    written = set(DataElement.objects.filter(pk__in=ids).values_list("code", flat=True))
+    written |= set(
+        DataElement.objects.filter(numerator_id__in=ids).values_list("code", flat=True)
+    )
+    written |= set(
+        DataElement.objects.filter(denominator_id__in=ids).values_list(
+            "code", flat=True
+        )
+    )
+    return [s for s in services.active_sets() if _set_elements(s) & written]
+
+
+def refresh(*, unit_ids: list[int], years: list[int], set_codes: list[str]) -> int:
+    """Re-evaluate the units (and their parents) for the years and sets."""
+    parents = set(
+        Unit.objects.filter(pk__in=unit_ids, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+    )
+    units = sorted(set(unit_ids) | parents)
+    sets = services.active_sets(set_codes)
+    report = services.evaluate(sets=sets, years=years, unit_ids=units)
+    return report.total
+
+
+@task()
+def refresh_task(unit_ids: list[int], years: list[int], set_codes: list[str]) -> int:
+    return refresh(unit_ids=unit_ids, years=years, set_codes=set_codes)
+
+
+@receiver(values_changed)
+def on_values_changed(
+    sender: Any,
+    *,
+    unit_ids: list[int],
+    period_ids: list[int],
+    element_ids: list[int],
+    **kwargs: Any,
+) -> None:
+    sets = affected_sets(element_ids)
+    if not sets:
+        return
+    years = sorted(
+        {
+            p.start.year
+            for p in Period.objects.filter(pk__in=period_ids, kind=PeriodKind.YEAR)
+        }
+    )
+    if not years:
+        return
+    codes = [s.code for s in sets]
+    if len(unit_ids) <= INLINE_UNITS:
+        refresh(unit_ids=unit_ids, years=years, set_codes=codes)
+        return
+    refresh_task.enqueue(unit_ids=unit_ids, years=years, set_codes=codes)
+    logger.info("criteria refresh queued: %d units, years %s", len(unit_ids), years)
