@@ -14,6 +14,7 @@ from typing import Any
 from django.dispatch import receiver
 from django_tasks import task
 
+from vandong.catalog.criteria.store import spec_cached
 from vandong.catalog.models import CriteriaSet, DataElement, Period, PeriodKind
 from vandong.collect.signals import values_changed
 from vandong.criteria import services
@@ -26,14 +27,7 @@ INLINE_UNITS = 200
 
 
 def _set_elements(stored: CriteriaSet) -> set[str]:
-    codes: set[str] = set()
-    for indicator in stored.criteria.all().prefetch_related("indicators"):
-        for item in indicator.indicators.all():
-            for condition in item.conditions:
-                codes.update(
-                    v for k, v in condition["value"].items() if k != "child_level"
-                )
-    return codes
+    return set(spec_cached(stored).elements)
 
 
 def affected_sets(element_ids: Iterable[int]) -> list[CriteriaSet]:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vandong.catalog.criteria.spec import CriteriaSetSpec
-from vandong.catalog.criteria.store import spec_from_db
+from vandong.catalog.criteria.store import spec_cached
 from vandong.catalog.models import CriteriaSet, DataElement, Period, PeriodKind
 from vandong.collect.models import DataValue
 from vandong.criteria import engine
@@ -57,12 +57,27 @@ class EvaluateReport:
         return sum(self.sets.values())
 
 
-def set_years(spec: CriteriaSetSpec, years: Iterable[int] | None = None) -> list[int]:
-    """The years of `years` (default: every year in the catalog) the set
-    applies in, up to this year."""
-    known = sorted(
+def known_years() -> list[int]:
+    return sorted(
         p.start.year for p in Period.objects.filter(kind=PeriodKind.YEAR).only("start")
     )
+
+
+def _applies(stored: CriteriaSet, year: int) -> bool:
+    if year < stored.valid_from.year:
+        return False
+    return stored.valid_to is None or year <= stored.valid_to.year
+
+
+def set_years(
+    spec: CriteriaSetSpec,
+    years: Iterable[int] | None = None,
+    *,
+    known: list[int] | None = None,
+) -> list[int]:
+    """The years of `years` (default: every year in the catalog) the set
+    applies in, up to this year."""
+    known = known if known is not None else known_years()
     wanted = known if years is None else sorted(set(years) & set(known))
     # Years still ahead have no figures to judge.
     this_year = timezone.localdate().year
@@ -89,9 +104,13 @@ def evaluate(
     report = EvaluateReport()
     chosen = list(sets) if sets is not None else active_sets()
     wanted_units = None if unit_ids is None else sorted(set(unit_ids))
+    known = known_years()
     for stored in chosen:
-        spec = spec_from_db(stored)
-        spec_years = set_years(spec, years)
+        if years is not None and not any(_applies(stored, y) for y in years):
+            report.sets[stored.code] = 0
+            continue
+        spec = spec_cached(stored)
+        spec_years = set_years(spec, years, known=known)
         if not spec_years:
             report.sets[spec.code] = 0
             continue

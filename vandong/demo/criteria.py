@@ -18,7 +18,6 @@ invented and every record is marked `is_sample`.
 """
 
 import datetime
-import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -84,16 +83,36 @@ def value_for(
         # No threshold to aim at: a plausible figure.
         return round(45 + 50 * noise, 1) if percent else None
     above = comparator in (">=", ">")
+    whole = value_type in WHOLE_TYPES
+    step = 1.0 if whole else 0.1
     if comparator == "=":
-        value = threshold if meet else threshold + 1
+        value = threshold if meet else threshold + (step if threshold < 100 else -step)
     elif above == meet:
         top = 100.0 if percent else threshold * 1.4 + 1
         value = threshold + (top - threshold) * (0.15 + 0.8 * noise)
     else:
         value = threshold * (0.55 + 0.4 * noise)
-    if value_type in ("integer", "money_vnd", "area_m2", "labour_days"):
-        value = math.floor(value) if above != meet else math.ceil(value)
-    return round(min(value, 100.0) if percent else value, 1)
+    value = float(round(value)) if whole else round(value, 1)
+    if percent:
+        value = min(max(value, 0.0), 100.0)
+    # Rounding may have landed on the wrong side of the threshold: step back.
+    if _holds(comparator, value, threshold) != meet:
+        toward_meeting = above or comparator == "="
+        value = round(value + (step if toward_meeting == meet else -step), 1)
+    return value
+
+
+WHOLE_TYPES = frozenset({"integer", "money_vnd", "area_m2", "labour_days"})
+
+
+def _holds(comparator: str, value: float, threshold: float) -> bool:
+    return {
+        ">=": value >= threshold,
+        ">": value > threshold,
+        "<=": value <= threshold,
+        "<": value < threshold,
+        "=": value == threshold,
+    }[comparator]
 
 
 def _failing(

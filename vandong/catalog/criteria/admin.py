@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vandong.catalog.criteria.models import CriteriaSet, Criterion, Indicator, Threshold
 from vandong.catalog.criteria.reader import CriteriaFileError
-from vandong.catalog.criteria.store import criteria_set_upload
+from vandong.catalog.criteria.spec import COMMUNE_GROUPS, FLAG_COMPARATORS, REGIONS
+from vandong.catalog.criteria.store import criteria_set_upload, touch
 from vandong.core.audit import audit_record
 from vandong.core.models import AuditEntry, Channel
 
@@ -102,12 +103,70 @@ class CriteriaSetAdmin(admin.ModelAdmin[CriteriaSet]):
         return render(request, "admin/catalog/criteriaset/upload.html", context)
 
 
+class ThresholdForm(forms.ModelForm[Threshold]):
+    """A threshold row; a new one must name a key the set's thresholds vary
+    by (a region code, a commune group 1/2/3, or none for the general value)
+    and a condition the indicator has."""
+
+    class Meta:
+        model = Threshold
+        fields = ("condition", "key", "year", *THRESHOLD_FIELDS)
+
+    def __init__(self, *args: Any, indicator: Indicator | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        indicator = self.indicator or getattr(self.instance, "indicator", None)
+        if indicator is None:
+            return data
+        key = (data.get("key") or "").strip()
+        data["key"] = key
+        kind = indicator.criterion.criteria_set.threshold_key
+        allowed = {"region": REGIONS, "commune_group": COMMUNE_GROUPS}.get(kind, ())
+        if key and key not in allowed:
+            valid = ", ".join(allowed) or _("none (general value only)")
+            self.add_error(
+                "key",
+                _("Unknown key “%(key)s” for this set; valid: %(valid)s.")
+                % {"key": key, "valid": valid},
+            )
+        condition = data.get("condition") or 0
+        if condition >= len(indicator.conditions):
+            self.add_error("condition", _("The indicator has no such condition."))
+        elif indicator.conditions[condition]["comparator"] in FLAG_COMPARATORS:
+            self.add_error("condition", _("A yes/no condition takes no threshold."))
+        return data
+
+
 class ThresholdInline(admin.TabularInline[Threshold, Indicator]):
+    """Existing thresholds: value and source editable. New rows fill a
+    threshold the file left empty (e.g. a region's value the text was not
+    confirmed for)."""
+
     model = Threshold
+    form = ThresholdForm
     fields = ("condition", "key", "year", *THRESHOLD_FIELDS, "edited_by", "edited_at")
-    readonly_fields = ("condition", "key", "year", "edited_by", "edited_at")
-    extra = 0
+    readonly_fields = ("edited_by", "edited_at")
+    extra = 1
     can_delete = False
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(
+            "BoundThresholdForm",
+            (ThresholdForm,),
+            {"__init__": _bind(obj)},
+        )
+        return formset
+
+
+def _bind(indicator: Indicator | None) -> Any:
+    def init(self: ThresholdForm, *args: Any, **kwargs: Any) -> None:
+        ThresholdForm.__init__(self, *args, indicator=indicator, **kwargs)
+
+    return init
 
 
 @admin.register(Indicator)
@@ -137,10 +196,34 @@ class IndicatorAdmin(admin.ModelAdmin[Indicator]):
     def save_formset(
         self, request: HttpRequest, form: Any, formset: Any, change: bool
     ) -> None:
+        added = [
+            item.instance
+            for item in formset.forms
+            if not item.instance.pk and item.has_changed()
+        ]
         for item in formset.forms:
             if item.instance.pk and item.has_changed():
                 _record_threshold_edit(request, item.instance)
+        for threshold in added:
+            threshold.edited_by = request.user
+            threshold.edited_at = timezone.now()
         super().save_formset(request, form, formset, change)
+        for threshold in added:
+            audit_record(
+                actor=request.user,
+                channel=Channel.WEB,
+                action=AuditEntry.Action.CREATE,
+                entity="criteria_threshold",
+                entity_id=threshold.pk,
+                new={
+                    "condition": threshold.condition,
+                    "key": threshold.key,
+                    "year": threshold.year,
+                    **{f: getattr(threshold, f) for f in THRESHOLD_FIELDS},
+                },
+                note=f"{form.instance.criterion.criteria_set.code} "
+                f"{form.instance.code} {threshold.key}",
+            )
         _reevaluate(form.instance.criterion.criteria_set)
 
 
@@ -191,8 +274,9 @@ class ThresholdAdmin(admin.ModelAdmin[Threshold]):
 def _record_threshold_edit(request: HttpRequest, obj: Threshold) -> None:
     """Audit an administrator's threshold edit and keep who and when."""
     before = Threshold.objects.get(pk=obj.pk)
-    old = {f: getattr(before, f) for f in THRESHOLD_FIELDS}
-    new = {f: getattr(obj, f) for f in THRESHOLD_FIELDS}
+    fields = ("condition", "key", "year", *THRESHOLD_FIELDS)
+    old = {f: getattr(before, f) for f in fields}
+    new = {f: getattr(obj, f) for f in fields}
     if old == new:
         return
     obj.edited_by = request.user if request.user.is_authenticated else None
@@ -212,4 +296,5 @@ def _record_threshold_edit(request: HttpRequest, obj: Threshold) -> None:
 def _reevaluate(stored: CriteriaSet) -> None:
     from vandong.criteria.services import evaluate
 
+    touch(stored)
     transaction.on_commit(lambda: evaluate(sets=[stored]))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from vandong.catalog.criteria.models import (
     CriteriaSet,
@@ -255,6 +256,34 @@ def _store_criteria(stored: CriteriaSet, spec: CriteriaSetSpec) -> None:
 
 def _value_json(value: ValueSpec) -> dict[str, Any]:
     return {k: v for k, v in asdict(value).items() if v}
+
+
+_SPECS: dict[int, tuple[tuple[int, object], CriteriaSetSpec]] = {}
+
+
+def spec_cached(stored: CriteriaSet) -> CriteriaSetSpec:
+    """`spec_from_db`, kept per process while the set's version and
+    `updated_at` stay the same (a threshold edit touches `updated_at`):
+    re-evaluating one commune after a cell is saved should not rebuild ~50
+    indicators from three queries each time."""
+    key = (stored.version, stored.updated_at)
+    hit = _SPECS.get(stored.pk)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    spec = spec_from_db(stored)
+    _SPECS[stored.pk] = (key, spec)
+    return spec
+
+
+def forget(set_id: int) -> None:
+    """Drop a set's cached spec (its definition changed)."""
+    _SPECS.pop(set_id, None)
+
+
+def touch(stored: CriteriaSet) -> None:
+    """Mark a set changed (its thresholds were edited)."""
+    stored.updated_at = timezone.now()
+    CriteriaSet.objects.filter(pk=stored.pk).update(updated_at=stored.updated_at)
 
 
 def spec_from_db(stored: CriteriaSet) -> CriteriaSetSpec:

@@ -293,3 +293,64 @@ def test_command_check_lists_problems_one_per_line(
     assert len(err) >= 2
     assert any("KHONG_CO" in line for line in err)
     assert any("la_dung" in line for line in err)
+
+
+def _inline_post(indicator_pk: int, rows: list[dict[str, object]]) -> dict[str, object]:
+    data: dict[str, object] = {
+        "thresholds-TOTAL_FORMS": str(len(rows)),
+        "thresholds-INITIAL_FORMS": "0",
+        "thresholds-MIN_NUM_FORMS": "0",
+        "thresholds-MAX_NUM_FORMS": "1000",
+    }
+    for number, row in enumerate(rows):
+        base = {"indicator": indicator_pk, "id": "", "year": "", "url": "", "note": ""}
+        for name, value in {**base, **row}.items():
+            data[f"thresholds-{number}-{name}"] = value
+    return data
+
+
+def test_admin_adds_a_missing_threshold_checked_and_audited(
+    world: Any,
+    ward_set: CriteriaSet,
+    client: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given an administrator on the indicator whose share has one threshold
+    from vandong.catalog.models import Indicator
+
+    world.admin.is_staff = True
+    world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    indicator = Indicator.objects.get(code="2.2", criterion__criteria_set=ward_set)
+    url = f"/admin/catalog/indicator/{indicator.pk}/change/"
+    good: dict[str, object] = {
+        "condition": "0",
+        "key": "tdmnpb",
+        "value": "40",
+        "document": "QĐ tỉnh",
+    }
+
+    # when a row names a region that does not exist
+    refused = client.post(
+        url, _inline_post(indicator.pk, [{**good, "key": "mien-nui"}])
+    )
+
+    # then nothing is stored and the key is named
+    assert refused.status_code == 200
+    assert "mien-nui" in refused.content.decode()
+    assert indicator.thresholds.count() == 1
+
+    # when the row is right
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = client.post(url, _inline_post(indicator.pk, [good]))
+
+    # then it is stored, attributed and audited
+    assert stored.status_code == 302
+    added = indicator.thresholds.get(key="tdmnpb")
+    assert added.value == 40
+    assert added.verified is False
+    assert added.edited_by == world.admin
+    entry = AuditEntry.objects.get(entity="criteria_threshold", action="create")
+    assert entry.new is not None
+    assert entry.new["key"] == "tdmnpb"
