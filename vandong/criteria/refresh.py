@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Q
 from django.dispatch import receiver
 from django_tasks import task
 
@@ -34,14 +35,10 @@ def affected_sets(element_ids: Iterable[int]) -> list[CriteriaSet]:
     """Active sets using one of the elements (or an element computed from
     one of them)."""
     ids = list(element_ids)
-    written = set(DataElement.objects.filter(pk__in=ids).values_list("code", flat=True))
-    written |= set(
-        DataElement.objects.filter(numerator_id__in=ids).values_list("code", flat=True)
-    )
-    written |= set(
-        DataElement.objects.filter(denominator_id__in=ids).values_list(
-            "code", flat=True
-        )
+    written = set(
+        DataElement.objects.filter(
+            Q(pk__in=ids) | Q(numerator_id__in=ids) | Q(denominator_id__in=ids)
+        ).values_list("code", flat=True)
     )
     return [s for s in services.active_sets() if _set_elements(s) & written]
 

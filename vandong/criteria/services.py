@@ -38,6 +38,7 @@ UNIT_SCHEMA = {
     "commune_group": pl.Utf8,
     "first_year": pl.Int32,
     "last_year": pl.Int32,
+    "path": pl.Utf8,
 }
 VALUE_SCHEMA = {
     "unit_id": pl.Int64,
@@ -105,6 +106,10 @@ def evaluate(
     chosen = list(sets) if sets is not None else active_sets()
     wanted_units = None if unit_ids is None else sorted(set(unit_ids))
     known = known_years()
+    # A province layer and its national set judge the same units on the same
+    # elements: read each frame once per call.
+    units_seen: dict[tuple[object, ...], pl.DataFrame] = {}
+    values_seen: dict[tuple[object, ...], pl.DataFrame] = {}
     for stored in chosen:
         if years is not None and not any(_applies(stored, y) for y in years):
             report.sets[stored.code] = 0
@@ -114,8 +119,23 @@ def evaluate(
         if not spec_years:
             report.sets[spec.code] = 0
             continue
-        units = units_frame(spec, unit_ids=wanted_units)
-        values = values_frame(spec, units, spec_years)
+        unit_key = (
+            spec.level,
+            spec.unit_types,
+            tuple(sorted(_child_levels(spec))),
+            None if wanted_units is None else tuple(wanted_units),
+        )
+        if unit_key not in units_seen:
+            units_seen[unit_key] = units_frame(spec, unit_ids=wanted_units)
+        everyone = units_seen[unit_key]
+        value_key = (unit_key, tuple(sorted(spec.elements)), tuple(spec_years))
+        if value_key not in values_seen:
+            values_seen[value_key] = values_frame(spec, everyone, spec_years)
+        values = values_seen[value_key]
+        # A province layer judges the units of its province only.
+        units = (
+            everyone.filter(_in_province(spec.province)) if spec.province else everyone
+        )
         result = engine.evaluate(spec, values, units, spec_years)
         count = store(stored, spec, result, units, spec_years)
         if wanted_units is None:
@@ -131,6 +151,15 @@ def evaluate(
             )
     report.seconds = time.monotonic() - started
     return report
+
+
+def _child_levels(spec: CriteriaSetSpec) -> set[int]:
+    return {
+        c.value.child_level
+        for i in spec.indicators
+        for c in i.conditions
+        if c.value.child_element
+    }
 
 
 def _year(day: datetime.date | None) -> int | None:
@@ -149,20 +178,14 @@ def _last_year(day: datetime.date | None) -> int | None:
 def units_frame(
     spec: CriteriaSetSpec, *, unit_ids: Sequence[int] | None = None
 ) -> pl.DataFrame:
-    """The units the set judges (and their children, for child shares), with
-    the first and last year each is judged in."""
+    """The units of the set's level and types (and their children, for child
+    shares), with the first and last year each is judged in and their tree
+    path (a province layer keeps those of its province)."""
     judged = Unit.objects.filter(level=spec.level, type__in=spec.unit_types)
-    if spec.province:
-        judged = judged.filter(path__startswith=_province_path(spec.province))
     if unit_ids is not None:
         judged = judged.filter(pk__in=unit_ids)
     rows = list(judged.values_list(*_UNIT_FIELDS))
-    child_levels = {
-        c.value.child_level
-        for i in spec.indicators
-        for c in i.conditions
-        if c.value.child_element
-    }
+    child_levels = _child_levels(spec)
     if child_levels and rows:
         parents = [row[0] for row in rows]
         for start in range(0, len(parents), 5000):
@@ -183,8 +206,9 @@ def units_frame(
                 _group(group),
                 _year(a),
                 _last_year(b),
+                path,
             )
-            for pk, parent, level, kind, region, group, a, b in rows
+            for pk, parent, level, kind, region, group, a, b, path in rows
         ],
         schema=UNIT_SCHEMA,
         orient="row",
@@ -200,6 +224,7 @@ _UNIT_FIELDS = (
     "commune_group",
     "valid_from",
     "valid_to",
+    "path",
 )
 
 
@@ -207,9 +232,13 @@ def _group(group: int | None) -> str | None:
     return str(group) if group else None
 
 
-def _province_path(code: str) -> str:
-    province = Unit.objects.filter(code=code, level=1).order_by("-valid_from").first()
-    return province.path if province is not None else f"#{code}"
+def _in_province(code: str) -> pl.Expr:
+    """Units under a province of that code, in either tree (a code the
+    reform kept names one row; a reused code names two)."""
+    paths = list(Unit.objects.filter(code=code, level=1).values_list("path", flat=True))
+    if not paths:
+        return pl.lit(False)
+    return pl.any_horizontal([pl.col("path").str.starts_with(p) for p in paths])
 
 
 def values_frame(
