@@ -43,6 +43,7 @@ SHIPPED = {
     "van-hoa-thon-2023",
     "moi-truong-ho-4-kdc-7",
     "an-ninh-trat-tu",
+    "ntm-xa-nang-cao-2021-2025",
 }
 YEAR = 2025
 
