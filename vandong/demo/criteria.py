@@ -210,10 +210,8 @@ def _indicator_rows(
         if not element or element not in usable:
             continue
         key = (element, unit.code, year)
-        if key in rows and not meet:
-            pass  # a failing value overrides one made for another set
-        elif key in rows:
-            continue
+        if key in rows:
+            continue  # made for a set that came first (see load_demo_criteria)
         value = value_for(
             condition,
             meet=meet,
@@ -255,10 +253,12 @@ def load_demo_criteria(progress: Progress) -> None:
     if Evaluation.objects.exists() and not report.changed:
         progress("Kết quả đánh giá đã có / evaluations already there.")
         return
-    # Province layers first: their thresholds are the ones the values aim at.
+    # Province layers first (their thresholds are the ones the values aim
+    # at), then sets that follow a recognition flag, then the others: the
+    # first set to make an input keeps it.
     specs = sorted(
         (spec_from_db(s) for s in CriteriaSet.objects.filter(is_active=True)),
-        key=lambda spec: (not spec.province, spec.code),
+        key=lambda spec: (not spec.province, not spec.recognition_element, spec.code),
     )
     needed = {code for spec in specs for code in spec.elements}
     elements = DataElement.objects.filter(code__in=needed)
