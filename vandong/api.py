@@ -52,11 +52,21 @@ def _add_routers() -> None:
     from vandong.collect.api import router as collect_router
     from vandong.criteria.api import router as criteria_router
     from vandong.geo.api import router as geo_router
+    from vandong.petitions.api import router as petitions_router
+    from vandong.registries.conferences.api import router as conferences_router
+    from vandong.registries.contributions.api import router as contributions_router
+    from vandong.registries.ocop.api import router as ocop_router
+    from vandong.registries.teams.api import router as models_router
 
     api.add_router("/units", geo_router, tags=["units"])
     api.add_router("/", catalog_router, tags=["catalog"])
     api.add_router("/", collect_router, tags=["data values"])
     api.add_router("/", criteria_router, tags=["criteria"])
+    api.add_router("/contributions", contributions_router, tags=["contributions"])
+    api.add_router("/petitions", petitions_router, tags=["petitions"])
+    api.add_router("/", ocop_router, tags=["OCOP products"])
+    api.add_router("/", models_router, tags=["models and teams"])
+    api.add_router("/", conferences_router, tags=["dialogue conferences"])
 
 
 _add_routers()

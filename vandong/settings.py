@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "vandong.catalog",
     "vandong.collect",
     "vandong.criteria",
+    "vandong.registries",
+    "vandong.petitions",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("units/", include("vandong.geo.urls")),
     path("data/", include("vandong.collect.urls")),
     path("criteria/", include("vandong.criteria.urls")),
+    path("registries/", include("vandong.registries.urls")),
+    path("petitions/", include("vandong.petitions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

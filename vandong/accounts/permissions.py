@@ -22,6 +22,10 @@ class Action(models.TextChoices):
     CLASSIFY_UNITS = "classify_units", _("Classify communes")
     MANAGE_USERS = "manage_users", _("Manage users")
     MANAGE_CATALOG = "manage_catalog", _("Manage catalog")
+    # Registries: contributions, OCOP products, models and teams, conferences.
+    RECORD_REGISTRY = "record_registry", _("Record registry entries")
+    # Petitions and supervision recommendations: assign, answer, close.
+    HANDLE_PETITIONS = "handle_petitions", _("Handle petitions")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -35,10 +39,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.MANAGE_UNITS,
             Action.CLASSIFY_UNITS,
             Action.MANAGE_USERS,
+            Action.RECORD_REGISTRY,
+            Action.HANDLE_PETITIONS,
         }
     ),
     Role.DISTRICT_OFFICER: frozenset(
-        {Action.VIEW, Action.ENTER_DATA, Action.SUBMIT, Action.APPROVE}
+        {
+            Action.VIEW,
+            Action.ENTER_DATA,
+            Action.SUBMIT,
+            Action.APPROVE,
+            Action.RECORD_REGISTRY,
+            Action.HANDLE_PETITIONS,
+        }
     ),
     Role.COMMUNE_OFFICER: frozenset(
         {
@@ -47,9 +60,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.SUBMIT,
             Action.APPROVE,
             Action.MANAGE_UNITS,
+            Action.RECORD_REGISTRY,
+            Action.HANDLE_PETITIONS,
         }
     ),
-    Role.VILLAGE_REPORTER: frozenset({Action.VIEW, Action.ENTER_DATA}),
+    Role.VILLAGE_REPORTER: frozenset(
+        {Action.VIEW, Action.ENTER_DATA, Action.RECORD_REGISTRY}
+    ),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 
@@ -95,6 +112,8 @@ ACTION_NAMES_VI: dict[str, str] = {
     Action.CLASSIFY_UNITS: "phân nhóm xã",
     Action.MANAGE_USERS: "quản lý người dùng",
     Action.MANAGE_CATALOG: "quản lý danh mục",
+    Action.RECORD_REGISTRY: "ghi sổ theo dõi (đóng góp, OCOP, mô hình, hội nghị)",
+    Action.HANDLE_PETITIONS: "xử lý kiến nghị",
 }
 LEVEL_NAMES_VI: dict[int, str] = {
     Level.PROVINCE: "cấp tỉnh",

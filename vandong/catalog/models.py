@@ -120,6 +120,10 @@ class DataElement(TimeStampedModel):
     dhis2_uid = models.CharField(max_length=11, blank=True)
     # The seed figure(s) this element serves, for docs/catalog.md.
     source_note = models.CharField(max_length=300, blank=True)
+    # The registry that totals this element from its records (contributions,
+    # ocop, teams, conferences): written only by that registry's sync, never
+    # entered in a form, an import or the API.
+    registry = models.CharField(max_length=20, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:

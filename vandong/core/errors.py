@@ -23,6 +23,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "role_exists": 409,
     "conflict": 409,
     "locked": 409,
+    "illegal_transition": 409,
 }
 
 

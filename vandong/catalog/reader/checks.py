@@ -271,6 +271,15 @@ def check_data_sets(spec: CatalogSpec, problems: Problems) -> None:
                     f"{element.numerator}/{element.denominator}, not entered "
                     "in a form",
                 )
+            if element.values.get("registry"):
+                problems.add(
+                    ds.where,
+                    "elements",
+                    f"chỉ tiêu “{member.code}” được tổng hợp từ sổ theo dõi "
+                    f"“{element.values['registry']}”, không nhập trong biểu",
+                    f"element '{member.code}' is totalled from the "
+                    f"'{element.values['registry']}' registry, not entered in a form",
+                )
 
 
 def check_rules(

@@ -53,6 +53,7 @@ _ELEMENT_OPTIONAL: dict[str, object] = {
     "max_value": None,
     "dhis2_uid": "",
     "source_note": "",
+    "registry": "",
     "is_active": True,
 }
 _SET_REQUIRED = ("code", "name_vi", "name_en", "level", "sections")
@@ -71,6 +72,8 @@ _RULE_OPTIONAL: dict[str, object] = {
     "is_active": True,
 }
 _SECTION_FIELDS = ("name_vi", "name_en", "elements")
+# Registries that may keep a data element (DataElement.registry).
+REGISTRIES = ("contributions", "ocop", "teams", "conferences")
 
 # Text fields and their longest value (the model's max_length).
 _MAX_LENGTH = {
@@ -476,6 +479,9 @@ class ItemReader:
             "max_value": self.number(item, "max_value", where),
             "dhis2_uid": self.text(item, "dhis2_uid", where, required=False),
             "source_note": self.text(item, "source_note", where, required=False),
+            "registry": self.choice(item, "registry", where, REGISTRIES)
+            if item.get("registry")
+            else "",
             "is_active": self.flag(item, "is_active", where, True),
         }
         refs: dict[str, str | None] = {}

@@ -41,12 +41,12 @@ def test_admin_pages_render(admin_client, url):
 
 
 def test_data_set_page_shows_its_elements_inline(admin_client):
-    data_set = DataSet.objects.get(code="CONTRIBUTIONS_YEARLY")
+    data_set = DataSet.objects.get(code="DISTRICT_YEARLY")
 
     response = admin_client.get(f"/admin/catalog/dataset/{data_set.pk}/change/")
 
     assert response.status_code == 200
-    assert response.context["inline_admin_formsets"][0].formset.total_form_count() == 4
+    assert response.context["inline_admin_formsets"][0].formset.total_form_count() == 2
 
 
 def test_computed_filter_lists_only_ratios(admin_client):

@@ -77,17 +77,12 @@ def codes_of(body):
 
 def test_elements_filter_by_level_type_and_data_set(api):
     ratios = api.get(ELEMENTS, {"level": 1, "value_type": "percent"})
-    form = api.get(ELEMENTS, {"data_set": "CONTRIBUTIONS_YEARLY"})
+    form = api.get(ELEMENTS, {"data_set": "DISTRICT_YEARLY"})
     missing = api.get(ELEMENTS, {"data_set": "NOPE"})
 
     assert codes(ratios) == ["AGENCIES_CULTURAL_PCT", "FOREST_COVER_PCT"]
-    assert codes(form) == [
-        "CONTRIB_CASH_VND",
-        "CONTRIB_LABOUR_DAYS",
-        "CONTRIB_LAND_M2",
-        "CONTRIB_MATERIALS_VND",
-    ]
-    assert {e["time_aggregation"] for e in form.json()["items"]} == {"sum"}
+    assert codes(form) == ["DISTRICT_NTM_ATTAINED", "DISTRICT_NTM_YEAR"]
+    assert {e["time_aggregation"] for e in form.json()["items"]} == {"last"}
     assert missing.status_code == 404
     assert missing.json()["code"] == "not_found"
 
@@ -108,24 +103,7 @@ def test_data_sets_list_their_elements_in_form_order(
 
     # then
     body = response.json()
-    assert body["count"] == 3
-    contributions = body["items"][1]
-    assert contributions["code"] == "CONTRIBUTIONS_YEARLY"
-    assert contributions["level"] == 3
-    assert contributions["period_kind"] == "year"
-    assert contributions["elements"] == [
-        "CONTRIB_CASH_VND",
-        "CONTRIB_LAND_M2",
-        "CONTRIB_LABOUR_DAYS",
-        "CONTRIB_MATERIALS_VND",
-    ]
-    assert contributions["members"][0] == {
-        "code": "CONTRIB_CASH_VND",
-        "section_vi": "Đóng góp của Nhân dân, doanh nghiệp, nhà hảo tâm, cán bộ",
-        "section_en": "Contributions of people, businesses, benefactors and cadres",
-        "order": 1,
-        "is_required": False,
-    }
+    assert body["count"] == 2
     commune = body["items"][0]
     assert commune["elements"][:3] == [
         "NTM_ATTAINED",
@@ -137,5 +115,5 @@ def test_data_sets_list_their_elements_in_form_order(
 def test_data_sets_are_paged(api):
     response = api.get(DATA_SETS, {"limit": 2, "offset": 3})
 
-    assert response.json()["count"] == 7
-    assert codes(response) == ["NTM_CRITERIA", "PROVINCE_YEARLY"]
+    assert response.json()["count"] == 6
+    assert codes(response) == ["PROVINCE_YEARLY", "VILLAGE_CRITERIA"]

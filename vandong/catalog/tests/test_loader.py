@@ -58,7 +58,7 @@ def test_load_creates_the_shipped_catalog():
     assert report.periods.created == Period.objects.count() == 26 + 3
     assert report.data_elements.created == DataElement.objects.count()
     assert report.data_elements.created == len(spec.elements)
-    assert report.data_sets.created == DataSet.objects.count() == 7
+    assert report.data_sets.created == DataSet.objects.count() == 6
     assert report.validation_rules.created == ValidationRule.objects.count()
     assert Period.objects.get(code="2016-2020").kind == "phase"
     assert str(Period.objects.get(code="2035").end) == "2035-12-31"
@@ -93,7 +93,7 @@ def test_a_second_load_changes_nothing():
     assert second.changed is False
     assert second.data_elements.unchanged == first.data_elements.created
     assert second.periods.unchanged == first.periods.created
-    assert second.data_sets.unchanged == 7
+    assert second.data_sets.unchanged == 6
     assert second.validation_rules.unchanged == first.validation_rules.created
     assert dict(DataElement.objects.values_list("code", "updated_at")) == stamps
     assert list(DataSetElement.objects.values_list("id", "order", "section_vi")) == (
@@ -146,7 +146,7 @@ def test_load_follows_a_form_edited_in_its_file(fixtures):
     report = catalog_load(directory=fixtures)
 
     # then
-    assert (report.data_sets.updated, report.data_sets.unchanged) == (1, 6)
+    assert (report.data_sets.updated, report.data_sets.unchanged) == (1, 5)
     codes = [
         m.data_element.code
         for m in DataSet.objects.get(code="VILLAGE_YEARLY").members.all()
@@ -310,7 +310,7 @@ def test_refuses_yaml_that_does_not_parse(fixtures):
             "  - code: OCOP_4STAR\n    colour: red\n",
             "unknown field 'colour'; the fields are: code, denominator, description, "
             "dhis2_uid, is_active, level, max_value, measure, min_value, name_en, "
-            "name_vi, numerator, short_name_vi, source_note, time_aggregation, "
+            "name_vi, numerator, registry, short_name_vi, source_note, time_aggregation, "
             "tree_aggregation, value_type",
         ),
         (

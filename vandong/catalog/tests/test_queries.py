@@ -32,23 +32,17 @@ def test_period_get_reads_years_and_phases(catalog):
 
 def test_data_set_get_has_its_members_in_form_order(catalog, django_assert_num_queries):
     with django_assert_num_queries(2):
-        data_set = queries.data_set_get("CONTRIBUTIONS_YEARLY")
+        data_set = queries.data_set_get("DISTRICT_YEARLY")
         assert data_set is not None
         codes = [m.data_element.code for m in data_set.members.all()]
 
-    assert codes == [
-        "CONTRIB_CASH_VND",
-        "CONTRIB_LAND_M2",
-        "CONTRIB_LABOUR_DAYS",
-        "CONTRIB_MATERIALS_VND",
-    ]
+    assert codes == ["DISTRICT_NTM_ATTAINED", "DISTRICT_NTM_YEAR"]
     assert queries.data_set_get("NO_SUCH_FORM") is None
 
 
 def test_data_set_list_filters_by_level(catalog):
     assert [d.code for d in queries.data_set_list()] == [
         "COMMUNE_YEARLY",
-        "CONTRIBUTIONS_YEARLY",
         "DISTRICT_YEARLY",
         "NTM_CRITERIA",
         "PROVINCE_YEARLY",
@@ -57,7 +51,6 @@ def test_data_set_list_filters_by_level(catalog):
     ]
     assert [d.code for d in queries.data_set_list(level=3)] == [
         "COMMUNE_YEARLY",
-        "CONTRIBUTIONS_YEARLY",
         "NTM_CRITERIA",
     ]
 

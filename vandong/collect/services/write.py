@@ -106,6 +106,15 @@ class _Report:
             self.progress(min(done, self.total), self.total)
 
 
+# Registries that keep data elements (DataElement.registry), as named in errors.
+REGISTRY_NAMES: dict[str, tuple[str, str]] = {
+    "contributions": ("sổ theo dõi đóng góp", "contributions registry"),
+    "ocop": ("sổ sản phẩm OCOP", "OCOP products registry"),
+    "teams": ("sổ mô hình, tổ, đội", "models and teams registry"),
+    "conferences": ("sổ hội nghị đối thoại", "dialogue conferences registry"),
+}
+
+
 def _max_id(series: pl.Series) -> int:
     top = series.max()
     return int(top) if isinstance(top, int) else 0
@@ -207,6 +216,7 @@ class _Checker:
                 "is_active",
                 "numerator_id",
                 "denominator_id",
+                "registry",
             )
         )
         element_frame = pl.DataFrame(
@@ -219,6 +229,10 @@ class _Checker:
                 "hi": [e[5] for e in elements],
                 "active": [e[6] for e in elements],
                 "computed": [e[7] is not None and e[8] is not None for e in elements],
+                # Kept by a registry: only the registry's own sync (the
+                # system, no actor) writes it.
+                "kept": [bool(e[9]) and self.actor is not None for e in elements],
+                "registry": [e[9] for e in elements],
             },
             schema={
                 "data_element": pl.String,
@@ -229,6 +243,8 @@ class _Checker:
                 "hi": pl.Float64,
                 "active": pl.Boolean,
                 "computed": pl.Boolean,
+                "kept": pl.Boolean,
+                "registry": pl.String,
             },
         )
         period_codes = [c for c in frame["period"].unique().to_list() if c]
@@ -352,6 +368,7 @@ class _Checker:
             known
             & pl.col("active")
             & ~pl.col("computed")
+            & ~pl.col("kept")
             & (pl.col("e_level") == pl.col("u_level"))
         )
         frame = frame.with_columns(good_key=good_key.fill_null(False))
@@ -426,6 +443,17 @@ class _Checker:
                 f"Chỉ tiêu “{element}” được tính từ tử số và mẫu số, không nhập trực tiếp.",
                 f"The data element '{element}' is computed from its numerator and "
                 "denominator; it is not entered.",
+            )
+        if row["kept"]:
+            registry = str(row["registry"])
+            name_vi, name_en = REGISTRY_NAMES.get(registry, (registry, registry))
+            return _row_error(
+                row,
+                "data_element",
+                f"Chỉ tiêu “{element}” được tổng hợp từ {name_vi}; hãy ghi vào sổ, "
+                "không nhập trực tiếp.",
+                f"The data element '{element}' is totalled from the {name_en}; record "
+                "it there, it is not entered.",
             )
         if not period:
             return _row_error(

@@ -456,6 +456,30 @@ def test_computed_and_retired_elements_are_not_entered(world, catalog):
     ]
 
 
+def test_elements_kept_by_a_registry_are_written_only_by_the_registry(world, catalog):
+    # given a yearly total the contributions registry keeps
+    from vandong.collect.tests.factories import make_element
+
+    make_element("T_GIFTS", value_type="money_vnd", registry="contributions")
+
+    # when an officer enters it
+    with pytest.raises(DomainError) as caught:
+        write(world.xa, row("T_GIFTS", "03388", "2025", "1000000", row=2))
+
+    # then the row is refused and told where to record it
+    assert [(r.row, r.field, r.message_vi) for r in caught.value.rows] == [
+        (
+            2,
+            "data_element",
+            "Chỉ tiêu “T_GIFTS” được tổng hợp từ sổ theo dõi đóng góp; hãy ghi vào "
+            "sổ, không nhập trực tiếp.",
+        )
+    ]
+    # and the registry's own sync (the system) writes it
+    write(None, row("T_GIFTS", "03388", "2025", "1000000"), channel=Channel.SYSTEM)
+    assert stored(world, catalog, code="T_GIFTS").value == 1_000_000
+
+
 def test_errors_are_listed_up_to_1000_with_the_total(world, catalog):
     # given
     rows = [row("T_NOPE", "03388", "2025", "1", row=i + 2) for i in range(1500)]

@@ -1,0 +1,105 @@
+"""One step of the follow-up workflow, for a petition or a recommendation:
+the scope check, the transition (workflow.apply), the save, the history row
+and the audit row, in one transaction."""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from vandong.accounts.permissions import Action
+from vandong.accounts.queries import Actor
+from vandong.accounts.services import authorize
+from vandong.core.audit import audit_record
+from vandong.core.models import AuditEntry, Channel
+from vandong.geo.models import Unit
+from vandong.petitions import workflow
+from vandong.petitions.models import Petition, Recommendation, Step
+from vandong.petitions.workflow import Item
+
+
+def user_or_none(actor: Actor) -> Any:
+    """The user behind `actor`, for a created_by or actor column; None for
+    the system."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def entity_of(item: Item) -> str:
+    return (
+        "petitions.petition"
+        if isinstance(item, Petition)
+        else "petitions.recommendation"
+    )
+
+
+def unit_of(item: Item) -> Unit:
+    if isinstance(item, Petition):
+        return item.unit
+    return item.supervision.unit
+
+
+def _locked(item: Item) -> Item:
+    """The item re-read under a row lock, so two officers cannot take two
+    steps from the same state."""
+    if isinstance(item, Petition):
+        return (
+            Petition.objects.select_for_update().select_related("unit").get(pk=item.pk)
+        )
+    return (
+        Recommendation.objects.select_for_update()
+        .select_related("supervision__unit")
+        .get(pk=item.pk)
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def take_step(
+    *,
+    actor: Actor,
+    item: Item,
+    step: str,
+    on: datetime.date | None = None,
+    via: str = Channel.WEB,
+    **fields: Any,
+) -> Item:
+    """Take `step` (assign, answer, close, reject) on `item`; `fields` are the
+    step's own (body, deadline, answer, answered_by, outcome, reason). Returns
+    the item as saved; `item` itself is updated too."""
+    authorize(actor=actor, action=Action.HANDLE_PETITIONS, unit=unit_of(item))
+    current = _locked(item)
+    today = timezone.localdate()
+    change = workflow.apply(current, step, on=on or today, today=today, **fields)
+    old = {name: _jsonable(getattr(item, name)) for name in change.fields}
+    current.full_clean(validate_constraints=False)
+    current.save(update_fields=[*change.fields, "updated_at"])
+    petition = current if isinstance(current, Petition) else None
+    recommendation = current if isinstance(current, Recommendation) else None
+    Step.objects.create(
+        petition=petition,
+        recommendation=recommendation,
+        on=change.on,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        actor=user_or_none(actor),
+        detail=change.detail,
+    )
+    audit_record(
+        actor=actor,
+        channel=via,
+        action=AuditEntry.Action.UPDATE,
+        entity=entity_of(current),
+        entity_id=current.pk,
+        old=old,
+        new={name: _jsonable(getattr(current, name)) for name in change.fields},
+        note=step,
+    )
+    for name in change.fields:
+        setattr(item, name, getattr(current, name))
+    return current
