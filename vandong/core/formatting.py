@@ -12,6 +12,15 @@ def number_vi(value: int | float | Decimal | None, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale="vi")
 
 
+def quantity_vi(value: int | float | Decimal | None, digits: int = 1) -> str:
+    """A measured quantity (m², ngày công): decimals only where there are
+    some, so 73.265 and 120,5 — never 73.265,0."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale="vi")
+
+
 def percent_vi(value: float | Decimal | None, digits: int = 1) -> str:
     """`value` is a fraction: 0.615 -> "61,5%"."""
     if value is None:

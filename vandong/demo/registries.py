@@ -257,6 +257,7 @@ def load_demo_registries(progress: Progress) -> None:
     """Build the sample records from the stored values, then sync them back
     (which changes nothing when the construction is right)."""
     from vandong.geo.models import Level, Unit
+    from vandong.registries.common.checks import this_year
     from vandong.registries.conferences.sync import conferences_sync
     from vandong.registries.models import (
         Commitment,
@@ -267,7 +268,6 @@ def load_demo_registries(progress: Progress) -> None:
     )
     from vandong.registries.ocop.bands import add_months, ocop_rules
     from vandong.registries.ocop.sync import ocop_sync
-    from vandong.registries.teams.shared import this_year
     from vandong.registries.teams.sync import models_sync
 
     province = Unit.objects.get(

@@ -185,7 +185,21 @@ class AttachmentForm(forms.Form):
     )
 
 
-class PetitionFilterForm(forms.Form):
+class _UnitFilterForm(forms.Form):
+    """A filter form whose `unit` (declared in place by each form) is a choice
+    of the reader's units, each with its subtree."""
+
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = _unit_field(
+            units,
+            _("Unit (with its subtree)"),
+            empty=_("All units in your scope"),
+            required=False,
+        )
+
+
+class PetitionFilterForm(_UnitFilterForm):
     unit = forms.Field(required=False)  # replaced in __init__
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *Status.choices]
@@ -199,28 +213,10 @@ class PetitionFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
-    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"] = _unit_field(
-            units,
-            _("Unit (with its subtree)"),
-            empty=_("All units in your scope"),
-            required=False,
-        )
 
-
-class SummaryFilterForm(forms.Form):
+class SummaryFilterForm(_UnitFilterForm):
     unit = forms.Field(required=False)  # replaced in __init__
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000)
-
-    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"] = _unit_field(
-            units,
-            _("Unit (with its subtree)"),
-            empty=_("All units in your scope"),
-            required=False,
-        )
 
 
 class SupervisionForm(forms.Form):

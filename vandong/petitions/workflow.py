@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q
 
 from vandong.core.errors import DomainError
-from vandong.petitions.errors import PetitionsErrorCode
+from vandong.petitions.errors import PetitionsErrorCode, invalid, required_text
 from vandong.petitions.models import (
     CarriedOut,
     Petition,
@@ -124,13 +124,9 @@ class Change:
     detail: dict[str, Any]
 
 
-def _invalid(field: str, message_vi: str, message_en: str) -> DomainError:
-    return DomainError(PetitionsErrorCode.INVALID, message_vi, message_en, field=field)
-
-
 def _check_legal(item: Item, step: str) -> None:
     if step not in FROM:
-        raise _invalid("step", f"Không có bước “{step}”.", f"No such step: “{step}”.")
+        raise invalid("step", f"Không có bước “{step}”.", f"No such step: “{step}”.")
     if item.status in FROM[step]:
         return
     noun_vi, noun_en = noun(item)
@@ -162,31 +158,18 @@ def _check_day(
     item: Item, on: datetime.date, today: datetime.date, after: datetime.date | None
 ) -> None:
     if on > today:
-        raise _invalid(
+        raise invalid(
             "on",
             f"Ngày {on:%d/%m/%Y} chưa tới.",
             f"{on.isoformat()} is in the future.",
         )
     earliest = max(d for d in (start_date(item), after) if d is not None)
     if on < earliest:
-        raise _invalid(
+        raise invalid(
             "on",
             f"Ngày {on:%d/%m/%Y} sớm hơn bước trước ({earliest:%d/%m/%Y}).",
             f"{on.isoformat()} is before the previous step ({earliest.isoformat()}).",
         )
-
-
-def _text(value: str, field: str, label_vi: str, label_en: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise _invalid(field, f"Cần ghi {label_vi}.", f"The {label_en} is required.")
-    if len(value) > limit:
-        raise _invalid(
-            field,
-            f"{label_vi[:1].upper()}{label_vi[1:]} dài quá {limit} ký tự.",
-            f"The {label_en} is longer than {limit} characters.",
-        )
-    return value
 
 
 def apply(
@@ -208,15 +191,13 @@ def apply(
     detail: dict[str, Any] = {}
     if step == Step.ASSIGN:
         _check_day(item, on, today, None)
-        item.body = _text(
+        item.body = required_text(
             body, "body", "cơ quan giải quyết", "responsible body", BODY_MAX
         )
         if deadline is None:
-            raise _invalid(
-                "deadline", "Cần ghi hạn trả lời.", "A deadline is required."
-            )
+            raise invalid("deadline", "Cần ghi hạn trả lời.", "A deadline is required.")
         if deadline < on:
-            raise _invalid(
+            raise invalid(
                 "deadline",
                 f"Hạn trả lời {deadline:%d/%m/%Y} sớm hơn ngày chuyển {on:%d/%m/%Y}.",
                 f"The deadline {deadline.isoformat()} is before the day it was "
@@ -228,8 +209,10 @@ def apply(
         detail = {"body": item.body, "deadline": deadline.isoformat()}
     elif step == Step.ANSWER:
         _check_day(item, on, today, item.assigned_on)
-        item.answer = _text(answer, "answer", "nội dung trả lời", "answer", 10_000)
-        item.answered_by = _text(
+        item.answer = required_text(
+            answer, "answer", "nội dung trả lời", "answer", 10_000
+        )
+        item.answered_by = required_text(
             answered_by or item.body,
             "answered_by",
             "cơ quan trả lời",
@@ -246,7 +229,7 @@ def apply(
         detail = {fields[0]: outcome}
     else:
         _check_day(item, on, today, item.assigned_on)
-        item.reject_reason = _text(
+        item.reject_reason = required_text(
             reason, "reason", "lý do từ chối", "reason for rejection", 2000
         )
         item.rejected_on = on
@@ -268,7 +251,7 @@ def _close_outcome(item: Item, outcome: str) -> str:
     was carried out; return the field's name."""
     if isinstance(item, Petition):
         if outcome not in Satisfaction.values:
-            raise _invalid(
+            raise invalid(
                 "outcome",
                 "Cần ghi mức độ hài lòng của người dân.",
                 "Record the citizen's satisfaction "
@@ -277,7 +260,7 @@ def _close_outcome(item: Item, outcome: str) -> str:
         item.satisfaction = outcome
         return "satisfaction"
     if outcome not in CarriedOut.values:
-        raise _invalid(
+        raise invalid(
             "outcome",
             "Cần ghi kiến nghị đã được thực hiện hay chưa.",
             "Record whether the recommendation was carried out "

@@ -36,3 +36,12 @@ def test_money_vi_refuses_an_unknown_style_or_scale() -> None:
         money_vi(1, "short")
     with pytest.raises(ValueError, match="scale"):
         money_vi(1, "prose", scale="lakh")
+
+
+def test_quantities_show_decimals_only_where_there_are_some():
+    from vandong.core.formatting import quantity_vi
+
+    assert quantity_vi(73265.0) == "73.265"
+    assert quantity_vi(120.5) == "120,5"
+    assert quantity_vi(2142500) == "2.142.500"
+    assert quantity_vi(None) == ""

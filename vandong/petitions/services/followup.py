@@ -3,7 +3,7 @@ the scope check, the transition (workflow.apply), the save, the history row
 and the audit row, in one transaction."""
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from vandong.geo.models import Unit
 from vandong.petitions import workflow
 from vandong.petitions.models import Petition, Recommendation, Step
 from vandong.petitions.workflow import Item
+
+# A petition or a recommendation: a step returns the kind it was given.
+ItemT = TypeVar("ItemT", Petition, Recommendation)
 
 
 def user_or_none(actor: Actor) -> Any:
@@ -39,7 +42,7 @@ def unit_of(item: Item) -> Unit:
     return item.supervision.unit
 
 
-def _locked(item: Item) -> Item:
+def _locked(item: ItemT) -> ItemT:
     """The item re-read under a row lock, so two officers cannot take two
     steps from the same state."""
     if isinstance(item, Petition):
@@ -63,19 +66,21 @@ def _jsonable(value: Any) -> Any:
 def take_step(
     *,
     actor: Actor,
-    item: Item,
+    item: ItemT,
     step: str,
     on: datetime.date | None = None,
     via: str = Channel.WEB,
     **fields: Any,
-) -> Item:
+) -> ItemT:
     """Take `step` (assign, answer, close, reject) on `item`; `fields` are the
     step's own (body, deadline, answer, answered_by, outcome, reason). Returns
     the item as saved; `item` itself is updated too."""
     authorize(actor=actor, action=Action.HANDLE_PETITIONS, unit=unit_of(item))
     current = _locked(item)
     today = timezone.localdate()
-    change = workflow.apply(current, step, on=on or today, today=today, **fields)
+    change: workflow.Change = workflow.apply(
+        current, step, on=on or today, today=today, **fields
+    )
     old = {name: _jsonable(getattr(item, name)) for name in change.fields}
     current.full_clean(validate_constraints=False)
     current.save(update_fields=[*change.fields, "updated_at"])

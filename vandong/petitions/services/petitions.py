@@ -16,7 +16,7 @@ from vandong.core.errors import DomainError
 from vandong.core.models import AuditEntry, Channel
 from vandong.geo.models import Unit
 from vandong.petitions import storage
-from vandong.petitions.errors import PetitionsErrorCode
+from vandong.petitions.errors import PetitionsErrorCode, invalid
 from vandong.petitions.models import (
     Attachment,
     Petition,
@@ -51,21 +51,17 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _invalid(field: str, message_vi: str, message_en: str) -> DomainError:
-    return DomainError(PetitionsErrorCode.INVALID, message_vi, message_en, field=field)
-
-
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     """Check the petition's own fields; return them stripped."""
     cleaned = dict(values)
     if "channel" in cleaned and cleaned["channel"] not in PetitionChannel.values:
-        raise _invalid(
+        raise invalid(
             "channel",
             "Kênh tiếp nhận không hợp lệ.",
             "Channel must be one of: " + ", ".join(PetitionChannel.values) + ".",
         )
     if "topic" in cleaned and cleaned["topic"] not in Topic.values:
-        raise _invalid(
+        raise invalid(
             "topic",
             "Lĩnh vực không hợp lệ.",
             "Topic must be one of: " + ", ".join(Topic.values) + ".",
@@ -73,11 +69,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if "text" in cleaned:
         text = str(cleaned["text"] or "").strip()
         if not text:
-            raise _invalid(
+            raise invalid(
                 "text", "Cần ghi nội dung kiến nghị.", "The petition text is required."
             )
         if len(text) > TEXT_MAX:
-            raise _invalid(
+            raise invalid(
                 "text",
                 f"Nội dung kiến nghị dài quá {TEXT_MAX:,} ký tự.".replace(",", "."),
                 f"The petition text is longer than {TEXT_MAX:,} characters.",
@@ -92,7 +88,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = str(cleaned[name] or "").strip()[:limit]
     phone = cleaned.get("contact_phone", "")
     if phone and not PHONE.match(phone):
-        raise _invalid(
+        raise invalid(
             "contact_phone",
             "Số điện thoại không hợp lệ.",
             "The phone number is not valid.",
@@ -139,13 +135,13 @@ def petition_create(
     today = timezone.localdate()
     received_on = received_on or today
     if received_on > today:
-        raise _invalid(
+        raise invalid(
             "received_on",
             f"Ngày tiếp nhận {received_on:%d/%m/%Y} chưa tới.",
             f"The day received, {received_on.isoformat()}, is in the future.",
         )
     if not unit.is_valid_on(received_on):
-        raise _invalid(
+        raise invalid(
             "unit",
             f"{unit} không tồn tại vào ngày {received_on:%d/%m/%Y}.",
             f"{unit} did not exist on {received_on.isoformat()}.",
@@ -176,7 +172,7 @@ def petition_create(
         except IntegrityError:  # a code drawn twice: draw again
             continue
     else:  # pragma: no cover - 31**12 codes
-        raise _invalid("tracking_code", "Không tạo được mã tra cứu.", "No free code.")
+        raise invalid("tracking_code", "Không tạo được mã tra cứu.", "No free code.")
     Step.objects.create(
         petition=petition,
         on=received_on,
@@ -203,7 +199,7 @@ def petition_update(
     """Correct an open petition's channel, topic, text or contact."""
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
-        raise _invalid(
+        raise invalid(
             unknown[0],
             f"Không sửa được trường “{unknown[0]}”.",
             f"The field “{unknown[0]}” cannot be changed.",
@@ -252,9 +248,7 @@ def petition_step(
     via: str = Channel.WEB,
     **fields: Any,
 ) -> Petition:
-    result = take_step(actor=actor, item=petition, step=step, on=on, via=via, **fields)
-    assert isinstance(result, Petition)  # noqa: S101 - take_step returns its item's type
-    return result
+    return take_step(actor=actor, item=petition, step=step, on=on, via=via, **fields)
 
 
 def petition_assign(

@@ -11,29 +11,11 @@ from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor
 from vandong.accounts.services import authorize
 from vandong.core.audit import audit_record
-from vandong.core.errors import DomainError
 from vandong.core.models import AuditEntry, Channel
 from vandong.geo.models import Unit
-from vandong.petitions.errors import PetitionsErrorCode
+from vandong.petitions.errors import invalid, required_text
 from vandong.petitions.models import Recommendation, Status, Step, Supervision
 from vandong.petitions.services.followup import take_step, user_or_none
-
-
-def _invalid(field: str, message_vi: str, message_en: str) -> DomainError:
-    return DomainError(PetitionsErrorCode.INVALID, message_vi, message_en, field=field)
-
-
-def _required(value: str, field: str, label_vi: str, label_en: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise _invalid(field, f"Cần ghi {label_vi}.", f"The {label_en} is required.")
-    if len(value) > limit:
-        raise _invalid(
-            field,
-            f"{label_vi[:1].upper()}{label_vi[1:]} dài quá {limit} ký tự.",
-            f"The {label_en} is longer than {limit} characters.",
-        )
-    return value
 
 
 @transaction.atomic
@@ -54,20 +36,20 @@ def supervision_create(
     its recommendations (each one then followed up on its own)."""
     authorize(actor=actor, action=Action.HANDLE_PETITIONS, unit=unit)
     if kind not in Supervision.Kind.values:
-        raise _invalid(
+        raise invalid(
             "kind",
             "Loại hoạt động không hợp lệ.",
             "Kind must be supervision or criticism.",
         )
     if held_on > timezone.localdate():
-        raise _invalid(
+        raise invalid(
             "held_on",
             f"Ngày {held_on:%d/%m/%Y} chưa tới.",
             f"{held_on.isoformat()} is in the future.",
         )
     supervision = Supervision(
         kind=kind,
-        subject=_required(subject, "subject", "nội dung giám sát", "subject", 300),
+        subject=required_text(subject, "subject", "nội dung giám sát", "subject", 300),
         unit=unit,
         held_on=held_on,
         participants=(participants or "").strip(),
@@ -110,7 +92,7 @@ def recommendation_add(
     authorize(actor=actor, action=Action.HANDLE_PETITIONS, unit=supervision.unit)
     recommendation = Recommendation.objects.create(
         supervision=supervision,
-        text=_required(text, "text", "nội dung kiến nghị", "recommendation", 5000),
+        text=required_text(text, "text", "nội dung kiến nghị", "recommendation", 5000),
     )
     Step.objects.create(
         recommendation=recommendation,
@@ -141,8 +123,6 @@ def recommendation_step(
 ) -> Recommendation:
     """Assign, answer, close (with whether it was carried out: `outcome`) or
     reject a recommendation: the same workflow as a petition."""
-    result = take_step(
+    return take_step(
         actor=actor, item=recommendation, step=step, on=on, via=via, **fields
     )
-    assert isinstance(result, Recommendation)  # noqa: S101 - same type as given
-    return result

@@ -10,21 +10,17 @@ from ninja import Field, Query, Router, Schema, Status
 
 from vandong.core.models import Channel
 from vandong.geo import queries as geo_queries
+from vandong.registries.common.api import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    RESPONSES,
+    unit_filter,
+)
+from vandong.registries.common.units import unit_by_code
 from vandong.registries.conferences import queries, services
 from vandong.registries.models import Commitment, Conference
-from vandong.registries.teams.shared import unit_by_code
 
 router = Router()
-
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
-
-
-class ErrorOut(Schema):
-    code: str
-    message_vi: str
-    message_en: str
-    field: str | None = None
 
 
 class CommitmentIn(Schema):
@@ -103,9 +99,6 @@ class ConferenceFilter(Schema):
     offset: int = Field(0, ge=0)
 
 
-RESPONSES: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
 def _commitment_out(m: Commitment, today: datetime.date) -> dict[str, Any]:
     return {
         "id": m.pk,
@@ -162,7 +155,7 @@ def _reload(request: HttpRequest, pk: int) -> dict[str, Any]:
 def conference_list(
     request: HttpRequest, filters: Query[ConferenceFilter]
 ) -> dict[str, Any]:
-    within = unit_by_code(filters.unit, geo_queries.today()) if filters.unit else None
+    within = unit_filter(filters.unit, geo_queries.today())
     qs = queries.conference_list(
         actor=request.user,
         within=within,

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vandong.geo.models import Level
+from vandong.registries.common.pages import unit_field
 from vandong.registries.conferences.services import CommitmentIn, ConferenceIn
 from vandong.registries.models import ChairRole, CommitmentStatus
-from vandong.registries.teams.pages import unit_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -8,9 +8,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor, scope_q
 from vandong.geo.models import Unit
+from vandong.registries.common.errors import not_found
 from vandong.registries.models import Commitment, Conference
 from vandong.registries.models.conferences import CLOSED_STATUSES
-from vandong.registries.teams.shared import not_found
 
 
 def conference_list(

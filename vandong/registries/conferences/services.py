@@ -11,22 +11,22 @@ from django.db import transaction
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor
 from vandong.accounts.services import authorize
-from vandong.core.audit import audit_record
-from vandong.core.models import AuditEntry, Channel
+from vandong.core.models import Channel
 from vandong.geo.models import Unit
+from vandong.registries.common.audit import (
+    audit_created,
+    authorize_move,
+    update_audited,
+    user_id,
+)
+from vandong.registries.common.checks import FIRST_YEAR, check_text
+from vandong.registries.common.errors import invalid
 from vandong.registries.conferences.sync import conferences_sync_later
 from vandong.registries.models import (
     ChairRole,
     Commitment,
     CommitmentStatus,
     Conference,
-)
-from vandong.registries.teams.shared import (
-    FIRST_YEAR,
-    check_text,
-    invalid,
-    snapshot,
-    user_id,
 )
 
 CONFERENCE_FIELDS = (
@@ -179,13 +179,12 @@ def conference_create(
         created_by_id=user_id(actor),
     )
     conference.save()
-    audit_record(
+    audit_created(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.CREATE,
         entity=CONFERENCE_ENTITY,
-        entity_id=conference.pk,
-        new=snapshot(conference, CONFERENCE_FIELDS),
+        record=conference,
+        fields=CONFERENCE_FIELDS,
     )
     for item in commitments or []:
         _commitment_create(
@@ -203,28 +202,19 @@ def conference_update(
     data: ConferenceIn,
     channel: str = Channel.WEB,
 ) -> Conference:
-    authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=conference.unit)
-    if data.unit.pk != conference.unit_id:
-        authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=data.unit)
+    authorize_move(actor=actor, current=conference.unit, new=data.unit)
     clean = check_conference(data)
-    old = snapshot(conference, CONFERENCE_FIELDS)
     old_unit, old_year = conference.unit, conference.held_on.year
-    changed = [f for f in CONFERENCE_FIELDS if f != "is_sample"]
-    for name in changed:
-        setattr(conference, name, getattr(clean, name))
-    new = snapshot(conference, CONFERENCE_FIELDS)
-    if new == old:
-        return conference
-    conference.save(update_fields=[*changed, "updated_at"])
-    audit_record(
+    changed = update_audited(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.UPDATE,
         entity=CONFERENCE_ENTITY,
-        entity_id=conference.pk,
-        old=old,
-        new=new,
+        record=conference,
+        fields=CONFERENCE_FIELDS,
+        values={f: getattr(clean, f) for f in CONFERENCE_FIELDS if f != "is_sample"},
     )
+    if not changed:
+        return conference
     if old_unit.pk != clean.unit.pk or old_year != clean.held_on.year:
         conferences_sync_later([old_unit, clean.unit], [old_year, clean.held_on.year])
     return conference
@@ -244,13 +234,12 @@ def _commitment_create(
         is_sample=conference.is_sample,
     )
     commitment.save()
-    audit_record(
+    audit_created(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.CREATE,
         entity=COMMITMENT_ENTITY,
-        entity_id=commitment.pk,
-        new=snapshot(commitment, COMMITMENT_FIELDS),
+        record=commitment,
+        fields=COMMITMENT_FIELDS,
     )
     return commitment
 
@@ -283,21 +272,13 @@ def commitment_update(
         actor=actor, action=Action.RECORD_REGISTRY, unit=commitment.conference.unit
     )
     clean = check_commitment(data)
-    old = snapshot(commitment, COMMITMENT_FIELDS)
     changed = ["text", "responsible", "due_on", "status", "status_note"]
-    for name in changed:
-        setattr(commitment, name, getattr(clean, name))
-    new = snapshot(commitment, COMMITMENT_FIELDS)
-    if new == old:
-        return commitment
-    commitment.save(update_fields=[*changed, "updated_at"])
-    audit_record(
+    update_audited(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.UPDATE,
         entity=COMMITMENT_ENTITY,
-        entity_id=commitment.pk,
-        old=old,
-        new=new,
+        record=commitment,
+        fields=COMMITMENT_FIELDS,
+        values={name: getattr(clean, name) for name in changed},
     )
     return commitment

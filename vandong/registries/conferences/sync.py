@@ -9,8 +9,9 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from vandong.geo.models import Unit
+from vandong.registries.common.checks import year_end
+from vandong.registries.common.sync import write_counts
 from vandong.registries.models import Conference
-from vandong.registries.teams.shared import write_counts, year_end
 from vandong.registries.teams.sync import commune_ids
 
 ELEMENT = "DIALOGUE_CONFERENCES"

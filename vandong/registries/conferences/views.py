@@ -10,9 +10,23 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vandong.core.errors import DomainError
 from vandong.geo import queries as geo_queries
 from vandong.geo.models import Unit
+from vandong.registries.common.pages import (
+    HtmxHttpRequest,
+    choice,
+    domain_errors,
+    initial_of,
+    list_context,
+    may_record,
+    parse_int,
+    redirect_to,
+    render_page,
+    require_record,
+    saved,
+    within_unit,
+    xlsx_response,
+)
 from vandong.registries.conferences import queries, services, xlsx
 from vandong.registries.conferences.forms import CommitmentForm, ConferenceForm
 from vandong.registries.models import (
@@ -20,19 +34,6 @@ from vandong.registries.models import (
     Commitment,
     CommitmentStatus,
     Conference,
-)
-from vandong.registries.teams.pages import (
-    XLSX_TYPE,
-    HtmxHttpRequest,
-    domain_errors,
-    form_error,
-    may_record,
-    paginate,
-    parse_int,
-    redirect_to,
-    render_page,
-    require_record,
-    within_unit,
 )
 
 
@@ -46,13 +47,11 @@ class _Filters:
 
 
 def _filters(request: HtmxHttpRequest) -> _Filters:
-    role = request.GET.get("chair_role", "")
-    status = request.GET.get("status", "")
     return _Filters(
         within=within_unit(request, geo_queries.today()),
         year=parse_int(request.GET.get("year")),
-        chair_role=role if role in ChairRole.values else "",
-        status=status if status in CommitmentStatus.values else "",
+        chair_role=choice(request, "chair_role", ChairRole.values),
+        status=choice(request, "status", CommitmentStatus.values),
         text=request.GET.get("q", "").strip(),
     )
 
@@ -74,19 +73,14 @@ def _conferences(request: HtmxHttpRequest, f: _Filters) -> QuerySet[Conference]:
 def conference_list(request: HtmxHttpRequest) -> HttpResponse:
     f = _filters(request)
     conferences = _conferences(request, f)
-    page, rest = paginate(request, conferences)
     context = {
-        **vars(f),
-        "unit_code": request.GET.get("unit", "").strip(),
+        **list_context(request, f, conferences),
         "year_value": request.GET.get("year", "").strip(),
-        "page": page,
-        "query": rest,
         "follow_up": queries.follow_up(
             conferences=conferences, day=geo_queries.today()
         ),
         "roles": ChairRole.choices,
         "statuses": CommitmentStatus.choices,
-        "may_record": may_record(request),
     }
     return render_page(request, "registries/conferences/list.html", "rows", context)
 
@@ -96,9 +90,7 @@ def conference_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def conference_xlsx(request: HtmxHttpRequest) -> HttpResponse:
     data = xlsx.conferences_workbook(_conferences(request, _filters(request)))
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="hoi-nghi-doi-thoai.xlsx"'
-    return response
+    return xlsx_response(data, "hoi-nghi-doi-thoai.xlsx")
 
 
 @login_required
@@ -118,35 +110,19 @@ def conference_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _initial(conference: Conference) -> dict[str, object]:
-    return {
-        "unit": conference.unit,
-        "held_on": conference.held_on,
-        "chair_role": conference.chair_role,
-        "chair_name": conference.chair_name,
-        "chair_title": conference.chair_title,
-        "participants_count": conference.participants_count,
-        "participants": conference.participants,
-        "issues": conference.issues,
-        "note": conference.note,
-    }
-
-
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def conference_create(request: HtmxHttpRequest) -> HttpResponse:
     form = ConferenceForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            conference = services.conference_create(
-                actor=request.user, data=form.to_data()
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            url = reverse("registries:conference", args=[conference.pk])
-            return redirect_to(request, url)
+    conference = saved(
+        request,
+        form,
+        lambda: services.conference_create(actor=request.user, data=form.to_data()),
+    )
+    if conference is not None:
+        url = reverse("registries:conference", args=[conference.pk])
+        return redirect_to(request, url)
     context = {"form": form, "conference": None}
     return render_page(request, "registries/conferences/form.html", "form", context)
 
@@ -158,17 +134,21 @@ def conference_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     conference = queries.conference_get(actor=request.user, pk=pk)
     require_record(request, conference.unit)
     form = ConferenceForm(
-        request.POST or None, actor=request.user, initial=_initial(conference)
+        request.POST or None,
+        actor=request.user,
+        initial=initial_of(conference, services.ConferenceIn),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conference_update(
+    if (
+        saved(
+            request,
+            form,
+            lambda: services.conference_update(
                 actor=request.user, conference=conference, data=form.to_data()
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return redirect_to(request, reverse("registries:conference", args=[pk]))
+            ),
+        )
+        is not None
+    ):
+        return redirect_to(request, reverse("registries:conference", args=[pk]))
     context = {"form": form, "conference": conference}
     return render_page(request, "registries/conferences/form.html", "form", context)
 
@@ -177,32 +157,22 @@ def _commitment_form(
     request: HtmxHttpRequest, conference: Conference, commitment: Commitment | None
 ) -> HttpResponse:
     initial = (
-        {
-            "text": commitment.text,
-            "responsible": commitment.responsible,
-            "due_on": commitment.due_on,
-            "status": commitment.status,
-            "status_note": commitment.status_note,
-        }
-        if commitment is not None
-        else {}
+        initial_of(commitment, services.CommitmentIn) if commitment is not None else {}
     )
     form = CommitmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if commitment is None:
-                services.commitment_add(
-                    actor=request.user, conference=conference, data=form.to_data()
-                )
-            else:
-                services.commitment_update(
-                    actor=request.user, commitment=commitment, data=form.to_data()
-                )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            url = reverse("registries:conference", args=[conference.pk])
-            return redirect_to(request, url)
+
+    def write() -> Commitment:
+        if commitment is None:
+            return services.commitment_add(
+                actor=request.user, conference=conference, data=form.to_data()
+            )
+        return services.commitment_update(
+            actor=request.user, commitment=commitment, data=form.to_data()
+        )
+
+    if saved(request, form, write) is not None:
+        url = reverse("registries:conference", args=[conference.pk])
+        return redirect_to(request, url)
     context = {"form": form, "conference": conference, "commitment": commitment}
     return render_page(
         request, "registries/conferences/commitment_form.html", "form", context

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from vandong.registries.common.xlsx import Cell, sample_note, workbook
 from vandong.registries.models import Conference
-from vandong.registries.teams.xlsx import Cell, sample_note, workbook
 
 
 def conferences_workbook(conferences: Iterable[Conference]) -> bytes:

@@ -183,7 +183,9 @@ def contribution_create(
 
 def _locked_record(contribution_id: int) -> Contribution:
     record = (
-        Contribution.objects.select_for_update()
+        # Lock the record's row only: PostgreSQL cannot lock the nullable
+        # side of the outer join to the unit's parent.
+        Contribution.objects.select_for_update(of=("self",))
         .select_related("unit__parent")
         .filter(pk=contribution_id)
         .first()

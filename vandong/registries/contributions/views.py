@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import can, scope_q
@@ -24,6 +23,12 @@ from vandong.core.errors import DomainError
 from vandong.core.formatting import money_vi
 from vandong.core.models import Channel
 from vandong.geo.models import Unit
+from vandong.registries.common.pages import (
+    PAGE_SIZE,
+    HtmxHttpRequest,
+    say,
+    xlsx_response,
+)
 from vandong.registries.contributions import queries, services
 from vandong.registries.contributions.forms import (
     ContributionFilterForm,
@@ -37,18 +42,7 @@ from vandong.registries.contributions.totals import totals_by, totals_of
 from vandong.registries.contributions.xlsx import contributions_xlsx
 from vandong.registries.models import Contribution, ContributorKind, Purpose
 
-PAGE_SIZE = 50
 IMPORT_TTL = 3600
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _say(error: DomainError) -> str:
-    vi = (get_language() or "vi").startswith("vi")
-    return error.message_vi if vi else error.message_en
 
 
 def _row_message(vi: str, en: str) -> str:
@@ -196,7 +190,7 @@ def _save(
             if row.field in form.fields:
                 form.add_error(row.field, _row_message(row.message_vi, row.message_en))
         if not error.rows or not any(r.field in form.fields for r in error.rows):
-            form.add_error(None, _say(error))
+            form.add_error(None, say(error))
         return _form_page(request, form, record)
     messages.success(request, _("The contribution is saved."))
     return HttpResponseRedirect(_after_save_url(saved))
@@ -240,7 +234,7 @@ def contribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, contribution_id=record.pk, channel=Channel.WEB
             )
         except DomainError as exc:
-            error = _say(exc)
+            error = say(exc)
         else:
             messages.success(request, _("The contribution is deleted."))
             return HttpResponseRedirect(_after_save_url(record))
@@ -310,7 +304,7 @@ def contributions_import_page(request: HttpRequest) -> HttpResponse:
 
 def _problems(error: DomainError) -> dict[str, Any]:
     return {
-        "error": _say(error),
+        "error": say(error),
         "problems": [
             {
                 "row": r.row,
@@ -342,6 +336,4 @@ def contributions_export(request: HttpRequest) -> HttpResponse:
     body = contributions_xlsx(
         listed, totals=totals_of(records), names=names, name_visible=visible
     )
-    response = HttpResponse(body, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="dong-gop.xlsx"'
-    return response
+    return xlsx_response(body, "dong-gop.xlsx")

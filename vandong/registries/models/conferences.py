@@ -2,13 +2,12 @@
 committee or the government and the people, and the commitments made there,
 each followed up to done or not done."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vandong.core.models import TimeStampedModel
 from vandong.geo.models import Unit
+from vandong.registries.models.base import RegistryRecord, SampleRecord
 
 
 class ChairRole(models.TextChoices):
@@ -31,7 +30,7 @@ class ConferenceQuerySet(models.QuerySet["Conference"]):
         return self.filter(unit__path__startswith=unit.path)
 
 
-class Conference(TimeStampedModel):
+class Conference(RegistryRecord):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="conferences")
     held_on = models.DateField()
     chair_role = models.CharField(max_length=20, choices=ChairRole.choices)
@@ -41,14 +40,6 @@ class Conference(TimeStampedModel):
     participants = models.TextField(blank=True)
     issues = models.TextField(blank=True)
     note = models.CharField(max_length=500, blank=True)
-    is_sample = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = ConferenceQuerySet.as_manager()
 
@@ -62,7 +53,7 @@ class Conference(TimeStampedModel):
         return f"{self.unit_id} {self.held_on:%Y-%m-%d}"
 
 
-class Commitment(TimeStampedModel):
+class Commitment(SampleRecord):
     """A commitment made at a conference, and where its follow-up stands."""
 
     conference = models.ForeignKey(
@@ -77,7 +68,6 @@ class Commitment(TimeStampedModel):
         default=CommitmentStatus.PENDING,
     )
     status_note = models.CharField(max_length=500, blank=True)
-    is_sample = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["conference_id", "id"]

@@ -3,13 +3,12 @@
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vandong.core.models import TimeStampedModel
 from vandong.geo.models import Unit
+from vandong.registries.models.base import RegistryRecord
 
 
 class ContributorKind(models.TextChoices):
@@ -48,7 +47,7 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
         return self.filter(date__year=year)
 
 
-class Contribution(TimeStampedModel):
+class Contribution(RegistryRecord):
     """One contribution to one commune or village: cash, land, labour and
     materials (any of them), for one purpose. The contributor's name is
     private: only officers in scope see it."""
@@ -72,15 +71,6 @@ class Contribution(TimeStampedModel):
     materials_vnd = models.PositiveBigIntegerField(default=0)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     project = models.CharField(max_length=200, blank=True)
-    # Records constructed for the demo say so.
-    is_sample = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = ContributionQuerySet.as_manager()
 

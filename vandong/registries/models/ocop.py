@@ -8,13 +8,12 @@ A product belongs to a commune; each rating decision is a row of its history
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vandong.core.models import TimeStampedModel
 from vandong.geo.models import Unit
+from vandong.registries.models.base import RegistryRecord, SampleRecord
 
 
 class ProducerKind(models.TextChoices):
@@ -47,7 +46,7 @@ class OcopProductQuerySet(models.QuerySet["OcopProduct"]):
         return self.filter(unit__path__startswith=unit.path)
 
 
-class OcopProduct(TimeStampedModel):
+class OcopProduct(RegistryRecord):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="ocop_products"
     )
@@ -56,15 +55,6 @@ class OcopProduct(TimeStampedModel):
     producer_name = models.CharField(max_length=200)
     producer_kind = models.CharField(max_length=20, choices=ProducerKind.choices)
     note = models.CharField(max_length=500, blank=True)
-    # Records constructed for the demo say so.
-    is_sample = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = OcopProductQuerySet.as_manager()
 
@@ -78,7 +68,7 @@ class OcopProduct(TimeStampedModel):
         return self.name
 
 
-class OcopRating(TimeStampedModel):
+class OcopRating(SampleRecord):
     """One rating decision of a product. It is valid from its decision date
     until the day before `expires_on` (decision date + the certificate's
     validity, 36 months); a later decision replaces it."""
@@ -92,7 +82,6 @@ class OcopRating(TimeStampedModel):
     decision_date = models.DateField()
     recognising_body = models.CharField(max_length=200)
     expires_on = models.DateField()
-    is_sample = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["product_id", "-decision_date", "-id"]

@@ -7,13 +7,12 @@ or a village. A record counts from the end of its recognition year until the
 year it stopped (`stopped_year`, not counted at that year's end).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vandong.core.models import TimeStampedModel
 from vandong.geo.models import Unit
+from vandong.registries.models.base import RegistryRecord
 
 
 class ModelCategory(models.TextChoices):
@@ -79,7 +78,7 @@ class ModelTeamQuerySet(models.QuerySet["ModelTeam"]):
         )
 
 
-class ModelTeam(TimeStampedModel):
+class ModelTeam(RegistryRecord):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="models_teams"
     )
@@ -92,14 +91,6 @@ class ModelTeam(TimeStampedModel):
     active = models.BooleanField(default=True)
     stopped_year = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
-    is_sample = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = ModelTeamQuerySet.as_manager()
 

@@ -11,21 +11,17 @@ from ninja import Field, Query, Router, Schema, Status
 
 from vandong.core.models import Channel
 from vandong.geo import queries as geo_queries
+from vandong.registries.common.api import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    RESPONSES_409,
+    unit_filter,
+)
+from vandong.registries.common.units import unit_by_code
 from vandong.registries.models import OcopProduct, OcopRating
 from vandong.registries.ocop import queries, services
-from vandong.registries.teams.shared import unit_by_code
 
 router = Router()
-
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
-
-
-class ErrorOut(Schema):
-    code: str
-    message_vi: str
-    message_en: str
-    field: str | None = None
 
 
 class RatingIn(Schema):
@@ -175,23 +171,15 @@ def _reload(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _product_out(product, geo_queries.today())
 
 
-RESPONSES: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-}
-
-
 @router.get(
     "/ocop-products",
-    response={200: ProductListOut, **RESPONSES},
+    response={200: ProductListOut, **RESPONSES_409},
     url_name="ocop-product-list",
     summary="OCOP products in your scope, with their ratings",
 )
 def product_list(request: HttpRequest, filters: Query[ProductFilter]) -> dict[str, Any]:
     day = filters.on or geo_queries.today()
-    within = unit_by_code(filters.unit, day) if filters.unit else None
+    within = unit_filter(filters.unit, day)
     qs = queries.ocop_product_list(
         actor=request.user,
         within=within,
@@ -207,7 +195,7 @@ def product_list(request: HttpRequest, filters: Query[ProductFilter]) -> dict[st
 
 @router.post(
     "/ocop-products",
-    response={201: ProductOut, **RESPONSES},
+    response={201: ProductOut, **RESPONSES_409},
     url_name="ocop-product-create",
     summary="Register a product, with its rating decisions if given",
 )
@@ -232,7 +220,7 @@ def product_create(request: HttpRequest, payload: ProductIn) -> Status[dict[str,
 
 @router.patch(
     "/ocop-products/{int:pk}",
-    response={200: ProductOut, **RESPONSES},
+    response={200: ProductOut, **RESPONSES_409},
     url_name="ocop-product-update",
     summary="Change a product (the fields given)",
 )
@@ -267,7 +255,7 @@ def product_update(
 
 @router.post(
     "/ocop-products/{int:pk}/ratings",
-    response={201: ProductOut, **RESPONSES},
+    response={201: ProductOut, **RESPONSES_409},
     url_name="ocop-rating-create",
     summary="Add a rating decision (first rating, renewal or upgrade)",
 )
@@ -286,7 +274,7 @@ def rating_create(
 
 @router.put(
     "/ocop-products/{int:pk}/ratings/{int:rating_pk}",
-    response={200: ProductOut, **RESPONSES},
+    response={200: ProductOut, **RESPONSES_409},
     url_name="ocop-rating-update",
     summary="Correct a rating decision",
 )
@@ -317,13 +305,13 @@ def _row_out(row: queries.CountRow) -> dict[str, Any]:
 
 @router.get(
     "/ocop-products/counts",
-    response={200: CountsOut, **RESPONSES},
+    response={200: CountsOut, **RESPONSES_409},
     url_name="ocop-counts",
     summary="Products valid on a date, by stars and by unit",
 )
 def counts(request: HttpRequest, filters: Query[CountsFilter]) -> dict[str, Any]:
     day = filters.on or geo_queries.today()
-    within = unit_by_code(filters.unit, day) if filters.unit else None
+    within = unit_filter(filters.unit, day)
     result = queries.ocop_counts(actor=request.user, day=day, within=within)
     return {
         "on": day,

@@ -15,8 +15,8 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor, scope_q
 from vandong.geo.models import Unit
+from vandong.registries.common.errors import not_found
 from vandong.registries.models import OcopProduct, OcopRating
-from vandong.registries.teams.shared import not_found
 
 
 def ocop_product_list(

@@ -8,16 +8,25 @@ transaction, and re-counts the province's OCOP figures once it commits.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor
 from vandong.accounts.services import authorize
-from vandong.core.audit import audit_record
 from vandong.core.errors import DomainError
-from vandong.core.models import AuditEntry, Channel
+from vandong.core.models import Channel
 from vandong.geo.models import Level, Unit
+from vandong.registries.common.audit import (
+    audit_created,
+    authorize_move,
+    update_audited,
+    user_id,
+)
+from vandong.registries.common.checks import check_text, this_year
+from vandong.registries.common.errors import RegistryErrorCode, invalid
+from vandong.registries.common.units import check_level
 from vandong.registries.models import (
     OcopProduct,
     OcopRating,
@@ -26,15 +35,6 @@ from vandong.registries.models import (
 )
 from vandong.registries.ocop.bands import OcopRules, ocop_rules
 from vandong.registries.ocop.sync import ocop_sync_later
-from vandong.registries.teams.shared import (
-    RegistryErrorCode,
-    check_level,
-    check_text,
-    invalid,
-    snapshot,
-    this_year,
-    user_id,
-)
 
 PRODUCT_FIELDS = (
     "unit",
@@ -103,6 +103,18 @@ def _check_product(data: ProductIn) -> ProductIn:
         producer_kind=data.producer_kind,
         note=data.note.strip(),
     )
+
+
+def _product_values(clean: ProductIn) -> dict[str, Any]:
+    """The product's columns from a checked input, in the order they are saved."""
+    return {
+        "unit": clean.unit,
+        "name": clean.name,
+        "group": clean.group,
+        "producer_name": clean.producer_name,
+        "producer_kind": clean.producer_kind,
+        "note": clean.note,
+    }
 
 
 def check_rating(data: RatingIn, rules: OcopRules | None = None) -> RatingIn:
@@ -193,23 +205,15 @@ def ocop_product_create(
     authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=data.unit)
     clean = _check_product(data)
     product = OcopProduct(
-        unit=clean.unit,
-        name=clean.name,
-        group=clean.group,
-        producer_name=clean.producer_name,
-        producer_kind=clean.producer_kind,
-        note=clean.note,
-        is_sample=is_sample,
-        created_by_id=user_id(actor),
+        **_product_values(clean), is_sample=is_sample, created_by_id=user_id(actor)
     )
     product.save()
-    audit_record(
+    audit_created(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.CREATE,
         entity=PRODUCT_ENTITY,
-        entity_id=product.pk,
-        new=snapshot(product, PRODUCT_FIELDS),
+        record=product,
+        fields=PRODUCT_FIELDS,
     )
     for rating in ratings or []:
         _rating_create(actor=actor, product=product, data=rating, channel=channel)
@@ -223,41 +227,19 @@ def ocop_product_create(
 def ocop_product_update(
     *, actor: Actor, product: OcopProduct, data: ProductIn, channel: str = Channel.WEB
 ) -> OcopProduct:
-    authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=product.unit)
-    if data.unit.pk != product.unit_id:
-        authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=data.unit)
+    authorize_move(actor=actor, current=product.unit, new=data.unit)
     clean = _check_product(data)
-    old = snapshot(product, PRODUCT_FIELDS)
     old_unit = product.unit
-    product.unit = clean.unit
-    product.name = clean.name
-    product.group = clean.group
-    product.producer_name = clean.producer_name
-    product.producer_kind = clean.producer_kind
-    product.note = clean.note
-    new = snapshot(product, PRODUCT_FIELDS)
-    if new == old:
-        return product
-    product.save(
-        update_fields=[
-            "unit",
-            "name",
-            "group",
-            "producer_name",
-            "producer_kind",
-            "note",
-            "updated_at",
-        ]
-    )
-    audit_record(
+    changed = update_audited(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.UPDATE,
         entity=PRODUCT_ENTITY,
-        entity_id=product.pk,
-        old=old,
-        new=new,
+        record=product,
+        fields=PRODUCT_FIELDS,
+        values=_product_values(clean),
     )
+    if not changed:
+        return product
     if old_unit.pk != clean.unit.pk:
         ocop_sync_later([old_unit, clean.unit], _years_from(*_product_days(product)))
     return product
@@ -280,13 +262,12 @@ def _rating_create(
         is_sample=product.is_sample,
     )
     rating.save()
-    audit_record(
+    audit_created(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.CREATE,
         entity=RATING_ENTITY,
-        entity_id=rating.pk,
-        new=snapshot(rating, RATING_FIELDS),
+        record=rating,
+        fields=RATING_FIELDS,
     )
     return rating
 
@@ -315,40 +296,24 @@ def ocop_rating_update(
         .exists()
     ):
         raise _duplicate(clean.decision_date)
-    old = snapshot(rating, RATING_FIELDS)
     old_day = rating.decision_date
-    rating.stars = clean.stars
-    rating.score = clean.score
-    rating.decision_number = clean.decision_number
-    rating.decision_date = clean.decision_date
-    rating.recognising_body = clean.recognising_body
-    rating.expires_on = ocop_rules().expires_on(clean.decision_date)
-    new = snapshot(rating, RATING_FIELDS)
-    if new == old:
-        return rating
-    try:
-        with transaction.atomic():
-            rating.save(
-                update_fields=[
-                    "stars",
-                    "score",
-                    "decision_number",
-                    "decision_date",
-                    "recognising_body",
-                    "expires_on",
-                    "updated_at",
-                ]
-            )
-    except IntegrityError as error:
-        raise _duplicate(clean.decision_date) from error
-    audit_record(
+    changed = update_audited(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.UPDATE,
         entity=RATING_ENTITY,
-        entity_id=rating.pk,
-        old=old,
-        new=new,
+        record=rating,
+        fields=RATING_FIELDS,
+        values={
+            "stars": clean.stars,
+            "score": clean.score,
+            "decision_number": clean.decision_number,
+            "decision_date": clean.decision_date,
+            "recognising_body": clean.recognising_body,
+            "expires_on": ocop_rules().expires_on(clean.decision_date),
+        },
+        conflict=lambda: _duplicate(clean.decision_date),
     )
+    if not changed:
+        return rating
     ocop_sync_later([product.unit], _years_from(old_day, clean.decision_date))
     return rating

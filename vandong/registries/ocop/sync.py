@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from vandong.geo.models import Level, Unit
+from vandong.registries.common.checks import year_end
+from vandong.registries.common.sync import write_counts
 from vandong.registries.models import OcopProduct
 from vandong.registries.ocop.queries import valid_counts_by_commune
-from vandong.registries.teams.shared import write_counts, year_end
 
 ELEMENT_BY_STARS: dict[int, str] = {3: "OCOP_3STAR", 4: "OCOP_4STAR"}
 

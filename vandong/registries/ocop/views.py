@@ -18,6 +18,23 @@ from vandong.core.errors import DomainError
 from vandong.core.models import Channel
 from vandong.geo import queries as geo_queries
 from vandong.geo.models import Unit
+from vandong.registries.common.pages import (
+    HtmxHttpRequest,
+    choice,
+    domain_errors,
+    form_error,
+    initial_of,
+    list_context,
+    may_record,
+    parse_day,
+    parse_int,
+    redirect_to,
+    render_page,
+    require_record,
+    saved,
+    within_unit,
+    xlsx_response,
+)
 from vandong.registries.models import (
     OcopProduct,
     OcopRating,
@@ -28,20 +45,6 @@ from vandong.registries.models import (
 from vandong.registries.ocop import queries, services, xlsx
 from vandong.registries.ocop.bands import ocop_rules
 from vandong.registries.ocop.forms import ProductForm, RatingForm
-from vandong.registries.teams.pages import (
-    XLSX_TYPE,
-    HtmxHttpRequest,
-    domain_errors,
-    form_error,
-    may_record,
-    paginate,
-    parse_day,
-    parse_int,
-    redirect_to,
-    render_page,
-    require_record,
-    within_unit,
-)
 
 
 @dataclass
@@ -57,13 +60,11 @@ class _Filters:
 def _filters(request: HtmxHttpRequest) -> _Filters:
     on = parse_day(request.GET.get("on")) or geo_queries.today()
     stars = parse_int(request.GET.get("stars"))
-    group = request.GET.get("group", "")
-    kind = request.GET.get("producer_kind", "")
     return _Filters(
         on=on,
         within=within_unit(request, on),
-        group=group if group in ProductGroup.values else "",
-        producer_kind=kind if kind in ProducerKind.values else "",
+        group=choice(request, "group", ProductGroup.values),
+        producer_kind=choice(request, "producer_kind", ProducerKind.values),
         text=request.GET.get("q", "").strip(),
         stars=stars if stars in Stars.values else None,
     )
@@ -86,20 +87,15 @@ def _products(request: HtmxHttpRequest, f: _Filters) -> QuerySet[OcopProduct]:
 @require_GET
 def product_list(request: HtmxHttpRequest) -> HttpResponse:
     f = _filters(request)
-    page, rest = paginate(request, _products(request, f))
+    context = list_context(request, f, _products(request, f))
     day = f.on
-    rows = [(p, queries.current_rating(p, day)) for p in page.object_list]
-    context = {
-        **vars(f),
+    rows = [(p, queries.current_rating(p, day)) for p in context["page"].object_list]
+    context |= {
         "on_iso": day.isoformat(),
-        "unit_code": request.GET.get("unit", "").strip(),
-        "page": page,
         "rows": rows,
-        "query": rest,
         "groups": ProductGroup.choices,
         "producer_kinds": ProducerKind.choices,
         "star_choices": Stars.choices,
-        "may_record": may_record(request),
     }
     return render_page(request, "registries/ocop/list.html", "rows", context)
 
@@ -111,9 +107,7 @@ def product_xlsx(request: HtmxHttpRequest) -> HttpResponse:
     f = _filters(request)
     day = f.on
     data = xlsx.products_workbook(products=_products(request, f), day=day)
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="ocop-{day:%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(data, f"ocop-{day:%Y%m%d}.xlsx")
 
 
 @login_required
@@ -179,26 +173,21 @@ def product_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def product_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     product = queries.ocop_product_get(actor=request.user, pk=pk)
     require_record(request, product.unit)
-    initial = {
-        "unit": product.unit,
-        "name": product.name,
-        "group": product.group,
-        "producer_name": product.producer_name,
-        "producer_kind": product.producer_kind,
-        "note": product.note,
-    }
+    initial = initial_of(product, services.ProductIn)
     form = ProductForm(
         request.POST or None, actor=request.user, prefix="p", initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ocop_product_update(
+    if (
+        saved(
+            request,
+            form,
+            lambda: services.ocop_product_update(
                 actor=request.user, product=product, data=form.to_data()
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return redirect_to(request, reverse("registries:ocop-detail", args=[pk]))
+            ),
+        )
+        is not None
+    ):
+        return redirect_to(request, reverse("registries:ocop-detail", args=[pk]))
     context = {
         "product_form": form,
         "rating_form": None,
@@ -230,34 +219,22 @@ def rating_edit(request: HtmxHttpRequest, pk: int, rating_pk: int) -> HttpRespon
 def _rating_form(
     request: HtmxHttpRequest, product: OcopProduct, rating: OcopRating | None
 ) -> HttpResponse:
-    initial = (
-        {
-            "stars": rating.stars,
-            "score": rating.score,
-            "decision_number": rating.decision_number,
-            "decision_date": rating.decision_date,
-            "recognising_body": rating.recognising_body,
-        }
-        if rating is not None
-        else {}
-    )
+    initial = initial_of(rating, services.RatingIn) if rating is not None else {}
     form = RatingForm(request.POST or None, prefix="r", initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if rating is None:
-                services.ocop_rating_add(
-                    actor=request.user, product=product, data=form.to_data()
-                )
-            else:
-                services.ocop_rating_update(
-                    actor=request.user, rating=rating, data=form.to_data()
-                )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return redirect_to(
-                request, reverse("registries:ocop-detail", args=[product.pk])
+
+    def write() -> OcopRating:
+        if rating is None:
+            return services.ocop_rating_add(
+                actor=request.user, product=product, data=form.to_data()
             )
+        return services.ocop_rating_update(
+            actor=request.user, rating=rating, data=form.to_data()
+        )
+
+    if saved(request, form, write) is not None:
+        return redirect_to(
+            request, reverse("registries:ocop-detail", args=[product.pk])
+        )
     context = {
         "product": product,
         "rating": rating,

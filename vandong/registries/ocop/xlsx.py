@@ -5,9 +5,9 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from vandong.registries.common.xlsx import sample_note, workbook
 from vandong.registries.models import OcopProduct
 from vandong.registries.ocop.queries import current_rating
-from vandong.registries.teams.xlsx import sample_note, workbook
 
 
 def products_workbook(*, products: Iterable[OcopProduct], day: datetime.date) -> bytes:

@@ -9,21 +9,18 @@ from ninja import Field, Query, Router, Schema, Status
 
 from vandong.core.models import Channel
 from vandong.geo import queries as geo_queries
+from vandong.registries.common.api import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    RESPONSES,
+    unit_filter,
+)
+from vandong.registries.common.checks import year_end
+from vandong.registries.common.units import unit_by_code
 from vandong.registries.models import ModelTeam
 from vandong.registries.teams import queries, services
-from vandong.registries.teams.shared import unit_by_code, year_end
 
 router = Router()
-
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
-
-
-class ErrorOut(Schema):
-    code: str
-    message_vi: str
-    message_en: str
-    field: str | None = None
 
 
 class ModelIn(Schema):
@@ -87,9 +84,6 @@ class ModelFilter(Schema):
     offset: int = Field(0, ge=0)
 
 
-RESPONSES: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
 def _out(r: ModelTeam) -> dict[str, Any]:
     return {
         "id": r.pk,
@@ -114,7 +108,7 @@ def _out(r: ModelTeam) -> dict[str, Any]:
     summary="Models and teams in your scope",
 )
 def model_list(request: HttpRequest, filters: Query[ModelFilter]) -> dict[str, Any]:
-    within = unit_by_code(filters.unit, geo_queries.today()) if filters.unit else None
+    within = unit_filter(filters.unit, geo_queries.today())
     qs = queries.model_team_list(
         actor=request.user,
         within=within,

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vandong.geo.models import Level
+from vandong.registries.common.pages import unit_field
 from vandong.registries.models import ModelKind
-from vandong.registries.teams.pages import unit_field
 from vandong.registries.teams.services import ModelTeamIn
 
 

@@ -5,9 +5,9 @@ from django.db.models import Q, QuerySet, Sum
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor, scope_q
 from vandong.geo.models import Unit
+from vandong.registries.common.errors import not_found
 from vandong.registries.models import ModelTeam
 from vandong.registries.models.teams import CATEGORY_OF_KIND
-from vandong.registries.teams.shared import not_found
 
 
 def model_team_list(

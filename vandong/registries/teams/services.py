@@ -4,25 +4,25 @@ in the same transaction, and counted into the commune's figures once it
 commits."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor
 from vandong.accounts.services import authorize
-from vandong.core.audit import audit_record
-from vandong.core.models import AuditEntry, Channel
+from vandong.core.models import Channel
 from vandong.geo.models import Level, Unit
-from vandong.registries.models import ModelKind, ModelTeam
-from vandong.registries.teams.shared import (
-    check_level,
-    check_text,
-    check_year,
-    invalid,
-    snapshot,
-    this_year,
+from vandong.registries.common.audit import (
+    audit_created,
+    authorize_move,
+    update_audited,
     user_id,
 )
+from vandong.registries.common.checks import check_text, check_year, this_year
+from vandong.registries.common.errors import invalid
+from vandong.registries.common.units import check_level
+from vandong.registries.models import ModelKind, ModelTeam
 from vandong.registries.teams.sync import models_sync_later
 
 FIELDS = (
@@ -107,6 +107,20 @@ def check_model(data: ModelTeamIn) -> ModelTeamIn:
     )
 
 
+def _values(clean: ModelTeamIn) -> dict[str, Any]:
+    """The record's columns from a checked input, in the order they are saved."""
+    return {
+        "unit": clean.unit,
+        "kind": clean.kind,
+        "name": clean.name,
+        "count": clean.count,
+        "recognized_year": clean.recognized_year,
+        "active": clean.active,
+        "stopped_year": clean.stopped_year,
+        "note": clean.note,
+    }
+
+
 def _years(*firsts: int) -> list[int]:
     return list(range(min(firsts), this_year() + 1))
 
@@ -122,25 +136,11 @@ def model_team_create(
     authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=data.unit)
     clean = check_model(data)
     record = ModelTeam(
-        unit=clean.unit,
-        kind=clean.kind,
-        name=clean.name,
-        count=clean.count,
-        recognized_year=clean.recognized_year,
-        active=clean.active,
-        stopped_year=clean.stopped_year,
-        note=clean.note,
-        is_sample=is_sample,
-        created_by_id=user_id(actor),
+        **_values(clean), is_sample=is_sample, created_by_id=user_id(actor)
     )
     record.save()
-    audit_record(
-        actor=actor,
-        channel=channel,
-        action=AuditEntry.Action.CREATE,
-        entity=ENTITY,
-        entity_id=record.pk,
-        new=snapshot(record, FIELDS),
+    audit_created(
+        actor=actor, channel=channel, entity=ENTITY, record=record, fields=FIELDS
     )
     models_sync_later([clean.unit], _years(clean.recognized_year), [clean.kind])
     return record
@@ -150,45 +150,19 @@ def model_team_create(
 def model_team_update(
     *, actor: Actor, record: ModelTeam, data: ModelTeamIn, channel: str = Channel.WEB
 ) -> ModelTeam:
-    authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=record.unit)
-    if data.unit.pk != record.unit_id:
-        authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=data.unit)
+    authorize_move(actor=actor, current=record.unit, new=data.unit)
     clean = check_model(data)
-    old = snapshot(record, FIELDS)
     old_unit, old_kind, old_year = record.unit, record.kind, record.recognized_year
-    record.unit = clean.unit
-    record.kind = clean.kind
-    record.name = clean.name
-    record.count = clean.count
-    record.recognized_year = clean.recognized_year
-    record.active = clean.active
-    record.stopped_year = clean.stopped_year
-    record.note = clean.note
-    new = snapshot(record, FIELDS)
-    if new == old:
-        return record
-    record.save(
-        update_fields=[
-            "unit",
-            "kind",
-            "name",
-            "count",
-            "recognized_year",
-            "active",
-            "stopped_year",
-            "note",
-            "updated_at",
-        ]
-    )
-    audit_record(
+    changed = update_audited(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.UPDATE,
         entity=ENTITY,
-        entity_id=record.pk,
-        old=old,
-        new=new,
+        record=record,
+        fields=FIELDS,
+        values=_values(clean),
     )
+    if not changed:
+        return record
     models_sync_later(
         [old_unit, clean.unit],
         _years(old_year, clean.recognized_year),

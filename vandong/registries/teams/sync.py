@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from vandong.geo.models import Level, Unit
+from vandong.registries.common.checks import year_end
+from vandong.registries.common.sync import write_counts
 from vandong.registries.models import ModelKind, ModelTeam
-from vandong.registries.teams.shared import write_counts, year_end
 
 KINDS_BY_ELEMENT: dict[str, tuple[str, ...]] = {
     "LEARNING_FAMILIES": (ModelKind.LEARNING_FAMILY,),

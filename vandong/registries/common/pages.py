@@ -1,15 +1,16 @@
-"""Page helpers the OCOP, models-and-teams and conference pages share."""
+"""Page helpers the registry pages share."""
 
+import dataclasses
 import datetime
 import functools
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -22,6 +23,8 @@ from vandong.accounts.queries import can, can_anywhere, scope_units
 from vandong.core.errors import DomainError
 from vandong.geo import queries as geo_queries
 from vandong.geo.models import Unit
+
+T = TypeVar("T")
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,3 +136,50 @@ def form_error(form: forms.Form, error: DomainError) -> None:
     """Show a service refusal on its field, else on the whole form."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, say(error))
+
+
+def choice(request: HttpRequest, name: str, values: Iterable[str]) -> str:
+    """The GET parameter `name` if it is one of `values`, else ""."""
+    value = request.GET.get(name, "")
+    return value if value in values else ""
+
+
+def initial_of(record: Model, shape: Any) -> dict[str, Any]:
+    """A form's initial data: the record's values of the fields of `shape`,
+    the service's input dataclass the form fills."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(shape)}
+
+
+def saved(request: HttpRequest, form: forms.Form, write: Callable[[], T]) -> T | None:
+    """On a valid POST, run the service call `write` and return what it
+    wrote; None when nothing was posted, the form is invalid, or the service
+    refused (its refusal then shows on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return write()
+    except DomainError as error:
+        form_error(form, error)
+        return None
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def list_context(
+    request: HttpRequest, filters: object, records: QuerySet[Any]
+) -> dict[str, Any]:
+    """What every registry list page shows: its filters (a dataclass) and the
+    unit code as typed, the requested page of `records`, the query string
+    without `page`, and whether the reader may record anywhere."""
+    page, rest = paginate(request, records)
+    return {
+        **vars(filters),
+        "unit_code": request.GET.get("unit", "").strip(),
+        "page": page,
+        "query": rest,
+        "may_record": may_record(request),
+    }
