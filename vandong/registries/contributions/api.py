@@ -34,7 +34,7 @@ class RowErrorOut(Schema):
 
 class ErrorOut(Schema):
     code: str = Field(
-        description="invalid, invalid_rows, out_of_scope, not_allowed, locked, not_found"
+        description="invalid, invalid_rows, out_of_scope, not_allowed, not_found"
     )
     message_vi: str
     message_en: str
@@ -220,7 +220,6 @@ def contributions_list(
         400: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
-        409: ErrorOut,
     },
     summary="Record a contribution",
 )
@@ -240,7 +239,6 @@ def contributions_create(
         400: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
-        409: ErrorOut,
     },
     summary="Change a contribution (the whole record)",
 )
@@ -258,7 +256,7 @@ def contributions_update(
 
 @router.delete(
     "/{contribution_id}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Delete a contribution",
 )
 def contributions_delete(request: HttpRequest, contribution_id: int) -> Status[None]:

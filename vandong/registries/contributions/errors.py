@@ -5,6 +5,5 @@ class ContributionErrorCode(models.TextChoices):
     INVALID = "invalid"
     INVALID_ROWS = "invalid_rows"
     INVALID_FILE = "invalid_file"
-    LOCKED = "locked"
     NOT_FOUND = "not_found"
     OUT_OF_SCOPE = "out_of_scope"

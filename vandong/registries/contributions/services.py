@@ -16,7 +16,6 @@ from django.utils import timezone
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor, can
 from vandong.accounts.services import authorize
-from vandong.collect.models import Approval, ApprovalState
 from vandong.core.audit import audit_record
 from vandong.core.errors import DomainError, RowError
 from vandong.core.models import AuditEntry, Channel
@@ -27,7 +26,7 @@ from vandong.registries.contributions.rules import (
     Problem,
     contribution_problems,
 )
-from vandong.registries.contributions.sync import CONTRIB_ELEMENTS, contributions_sync
+from vandong.registries.contributions.sync import contributions_sync
 from vandong.registries.models import Contribution
 
 ENTITY = "registries.contribution"
@@ -91,33 +90,6 @@ def _raise_problems(problems: list[Problem]) -> None:
     )
 
 
-def locked_keys(keys: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The (commune id, year) pairs whose contributions data set is approved."""
-    pairs = set(keys)
-    if not pairs:
-        return set()
-    rows = Approval.objects.filter(
-        state=ApprovalState.APPROVED,
-        unit_id__in={u for u, _ in pairs},
-        period__code__in={str(y) for _, y in pairs},
-        data_set__members__data_element__code__in=CONTRIB_ELEMENTS.values(),
-    ).values_list("unit_id", "period__code")
-    return {(u, int(p)) for u, p in rows} & pairs
-
-
-def _check_lock(unit: Unit, day: datetime.date) -> None:
-    commune = commune_of(unit)
-    if locked_keys([(commune.pk, day.year)]):
-        raise DomainError(
-            ContributionErrorCode.LOCKED,
-            f"Số liệu đóng góp năm {day.year} của {commune.name} ({commune.code}) "
-            "đã được phê duyệt; cần cấp trên mở lại trước khi sửa.",
-            f"The contributions of {commune.name} ({commune.code}) for {day.year} "
-            "are approved; an approver above must reopen them first.",
-            field="date",
-        )
-
-
 def _sync_after_commit(keys: Iterable[tuple[Unit, datetime.date]]) -> None:
     unit_ids = sorted({commune_of(u).pk for u, _ in keys})
     years = sorted({d.year for _, d in keys})
@@ -161,7 +133,6 @@ def contribution_create(
     """Record one contribution on a commune or village in the actor's scope."""
     authorize(actor=actor, action=Action.RECORD_REGISTRY, unit=data.unit)
     _raise_problems(contribution_problems(data, today=_today()))
-    _check_lock(data.unit, data.date)
     user = _user(actor)
     record = Contribution(
         is_sample=is_sample, created_by_id=user.pk if user is not None else None
@@ -226,8 +197,6 @@ def contribution_update(
     _raise_problems(contribution_problems(data, today=_today()))
     before = snapshot(record)
     old_key = (record.unit, record.date)
-    _check_lock(record.unit, record.date)
-    _check_lock(data.unit, data.date)
     _apply(record, data)
     record.full_clean()
     after = snapshot(record)
@@ -252,7 +221,6 @@ def contribution_delete(
     *, actor: Actor, contribution_id: int, channel: str = Channel.WEB
 ) -> None:
     record = contribution_get_for_write(actor=actor, contribution_id=contribution_id)
-    _check_lock(record.unit, record.date)
     before = snapshot(record)
     key = (record.unit, record.date)
     record_id = record.pk
@@ -301,8 +269,8 @@ def contributions_create_many(
     sync: bool = True,
 ) -> ImportResult:
     """Record many contributions (a file's rows, numbered as the user sees
-    them) all or none: every row out of scope, breaking a rule or in an
-    approved year is named, and then nothing is written."""
+    them) all or none: every row out of scope or breaking a rule is named,
+    and then nothing is written."""
     _scope_errors(actor, rows)
     today = _today()
     errors = [
@@ -310,21 +278,6 @@ def contributions_create_many(
         for number, data in rows
         for p in contribution_problems(data, today=today)
     ]
-    keys = {(commune_of(d.unit).pk, d.date.year) for _, d in rows}
-    locked = locked_keys(keys)
-    errors.extend(
-        RowError(
-            number,
-            "date",
-            f"Số liệu đóng góp năm {data.date.year} của {commune_of(data.unit).name} "
-            "đã được phê duyệt.",
-            f"The contributions of {commune_of(data.unit).name} for "
-            f"{data.date.year} are approved.",
-            unit=data.unit.code,
-        )
-        for number, data in rows
-        if (commune_of(data.unit).pk, data.date.year) in locked
-    )
     if errors:
         errors.sort(key=lambda e: (e.row, e.field))
         raise DomainError(
