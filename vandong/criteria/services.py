@@ -272,13 +272,25 @@ def values_frame(
     if len(unit_ids) <= 5000:
         query = query.filter(unit_id__in=unit_ids)
     rows = query.values_list("unit_id", "period_id", "data_element_id", "value")
-    frame = pl.DataFrame(
-        [
-            (u, periods[p].year, ids[e], v)
-            for u, p, e, v in rows.iterator(chunk_size=20000)
-        ],
-        schema=VALUE_SCHEMA,
+    # Ids become years and codes as whole columns, not row by row.
+    raw = pl.DataFrame(
+        list(rows.iterator(chunk_size=20000)),
+        schema={
+            "unit_id": pl.Int64,
+            "period_id": pl.Int64,
+            "element_id": pl.Int64,
+            "value": pl.Float64,
+        },
         orient="row",
+    )
+    frame = raw.select(
+        "unit_id",
+        pl.col("period_id")
+        .replace_strict({pk: start.year for pk, start in periods.items()})
+        .cast(pl.Int32)
+        .alias("year"),
+        pl.col("element_id").replace_strict(ids, return_dtype=pl.Utf8).alias("element"),
+        "value",
     )
     if len(unit_ids) > 5000:
         frame = frame.filter(pl.col("unit_id").is_in(unit_ids))

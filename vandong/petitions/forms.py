@@ -210,13 +210,17 @@ class PetitionFilterForm(_UnitFilterForm):
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
     )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=2000, max_value=2100
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
 class SummaryFilterForm(_UnitFilterForm):
     unit = forms.Field(required=False)  # replaced in __init__
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=2000, max_value=2100
+    )
 
 
 class SupervisionForm(forms.Form):

@@ -8,6 +8,7 @@ edits) alone. Province layers are stored merged, as their own set.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vandong.core.models import TimeStampedModel
@@ -131,12 +132,19 @@ class Threshold(models.Model):
 
     class Meta:
         ordering = ["indicator", "condition", "key", "year"]
+        # One threshold per (condition, key, year), "any year" (null)
+        # included: two partial indexes, which SQLite supports too.
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "condition", "key", "year"],
+                condition=Q(year__isnull=False),
                 name="catalog_threshold_uniq",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "condition", "key"],
+                condition=Q(year__isnull=True),
+                name="catalog_threshold_any_year_uniq",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -110,6 +110,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='threshold',
-            constraint=models.UniqueConstraint(fields=('indicator', 'condition', 'key', 'year'), name='catalog_threshold_uniq', nulls_distinct=False),
+            constraint=models.UniqueConstraint(condition=models.Q(('year__isnull', False)), fields=('indicator', 'condition', 'key', 'year'), name='catalog_threshold_uniq'),
+        ),
+        migrations.AddConstraint(
+            model_name='threshold',
+            constraint=models.UniqueConstraint(condition=models.Q(('year__isnull', True)), fields=('indicator', 'condition', 'key'), name='catalog_threshold_any_year_uniq'),
         ),
     ]

@@ -98,6 +98,13 @@ def parse_int(raw: str | None) -> int | None:
         return None
 
 
+def parse_year(raw: str | None) -> int | None:
+    """A year filter: a whole number from 1900 to 2100, else no filter (a
+    date lookup on an out-of-range year would fail in the database)."""
+    year = parse_int(raw)
+    return year if year is not None and 1900 <= year <= 2100 else None
+
+
 def within_unit(request: HttpRequest, on: datetime.date) -> Unit | None:
     """The `unit` filter (a code read on `on`), if it names a unit."""
     code = request.GET.get("unit", "").strip()

@@ -19,7 +19,7 @@ from vandong.registries.common.pages import (
     initial_of,
     list_context,
     may_record,
-    parse_int,
+    parse_year,
     redirect_to,
     render_page,
     require_record,
@@ -49,7 +49,7 @@ class _Filters:
 def _filters(request: HtmxHttpRequest) -> _Filters:
     return _Filters(
         within=within_unit(request, geo_queries.today()),
-        year=parse_int(request.GET.get("year")),
+        year=parse_year(request.GET.get("year")),
         chair_role=choice(request, "chair_role", ChairRole.values),
         status=choice(request, "status", CommitmentStatus.values),
         text=request.GET.get("q", "").strip(),

@@ -17,7 +17,7 @@ from vandong.registries.common.pages import (
     domain_errors,
     initial_of,
     list_context,
-    parse_int,
+    parse_year,
     redirect_to,
     render_page,
     require_record,
@@ -44,7 +44,7 @@ def _filters(request: HtmxHttpRequest) -> _Filters:
         within=within_unit(request, geo_queries.today()),
         kind=choice(request, "kind", ModelKind.values),
         category=choice(request, "category", ModelCategory.values),
-        active_in=parse_int(request.GET.get("year")),
+        active_in=parse_year(request.GET.get("year")),
         text=request.GET.get("q", "").strip(),
     )
 
