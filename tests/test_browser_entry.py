@@ -31,8 +31,11 @@ def test_commune_fills_with_the_keyboard_submits_and_province_approves(
     make_form()
     base = live_server.url
     log_in(page, base, "xa", "/data/")
-    with page.expect_response(lambda r: "/data/?" in r.url):
-        page.select_option("#f-period", "2025")
+    # mark the chooser so the test waits for HTMX to swap in the new one, not
+    # just for the response: choosing a unit in the old one would be lost
+    page.evaluate("document.getElementById('chooser').dataset.stale = '1'")
+    page.select_option("#f-period", "2025")
+    page.wait_for_selector("#chooser:not([data-stale])", state="attached")
     page.wait_for_selector("#f-unit option[value='03388']", state="attached")
     assert page.locator("#f-unit option[value='03395']").count() == 0
     page.select_option("#f-unit", "03388")
