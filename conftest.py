@@ -18,7 +18,10 @@ PASSWORD = "mat-khau-thu-nghiem-2025"  # noqa: S105 - the test world's shared pa
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_immediate(settings: Any) -> None:
+def _fast_and_immediate(settings: Any, tmp_path_factory: Any) -> None:
+    # Each test has an analytics store of its own, refreshed in the caller.
+    settings.ANALYTICS_DIR = str(tmp_path_factory.mktemp("analytics"))
+    settings.ANALYTICS_REFRESH = "inline"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}

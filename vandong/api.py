@@ -48,6 +48,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 
 def _add_routers() -> None:
+    from vandong.analytics.api import router as analytics_router
+    from vandong.analytics.targets.api import router as targets_router
     from vandong.catalog.api import router as catalog_router
     from vandong.collect.api import router as collect_router
     from vandong.criteria.api import router as criteria_router
@@ -62,6 +64,8 @@ def _add_routers() -> None:
     api.add_router("/", catalog_router, tags=["catalog"])
     api.add_router("/", collect_router, tags=["data values"])
     api.add_router("/", criteria_router, tags=["criteria"])
+    api.add_router("/", analytics_router, tags=["analytics"])
+    api.add_router("/", targets_router, tags=["targets"])
     api.add_router("/contributions", contributions_router, tags=["contributions"])
     api.add_router("/petitions", petitions_router, tags=["petitions"])
     api.add_router("/", ocop_router, tags=["OCOP products"])

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "vandong.catalog",
     "vandong.collect",
     "vandong.criteria",
+    "vandong.analytics",
     "vandong.registries",
     "vandong.petitions",
 ]
@@ -131,6 +132,9 @@ CACHES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Where the analytics store lives, and how it follows writes (analytics/refresh.py).
+ANALYTICS_DIR = os.environ.get("VANDONG_ANALYTICS_DIR") or str(DATA_DIR / "analytics")
+ANALYTICS_REFRESH = os.environ.get("VANDONG_ANALYTICS_REFRESH", "thread")
 if _env_bool("VANDONG_TASK_WORKER"):
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

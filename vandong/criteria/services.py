@@ -25,6 +25,7 @@ from vandong.catalog.models import CriteriaSet, DataElement, Period, PeriodKind
 from vandong.collect.models import DataValue
 from vandong.criteria import engine
 from vandong.criteria.models import Evaluation
+from vandong.criteria.signals import evaluations_changed
 from vandong.geo.models import Unit
 
 Progress = Callable[[str], None]
@@ -150,6 +151,13 @@ def evaluate(
                 f"({len(spec_years)} năm / years)"
             )
     report.seconds = time.monotonic() - started
+    evaluated_years = sorted(
+        set(years) if years is not None else {y for y in known if y is not None}
+    )
+    if report.total:
+        evaluations_changed.send(
+            sender=None, unit_ids=wanted_units, years=evaluated_years
+        )
     return report
 
 

@@ -5,6 +5,7 @@ Each domain adds its own step; `demo_load` runs them in order.
 
 from collections.abc import Callable
 
+from vandong.demo.analytics import load_demo_analytics
 from vandong.demo.collect import load_demo_collect
 from vandong.demo.contributions import load_demo_contributions
 from vandong.demo.criteria import load_demo_criteria
@@ -27,3 +28,4 @@ def demo_load(progress: Progress) -> None:
     load_demo_registries(progress)
     load_demo_criteria(progress)
     load_demo_petitions(progress)
+    load_demo_analytics(progress)

@@ -1,0 +1,443 @@
+"""Reading the analytics store: indicators at any unit, level and period.
+
+A query reads at most two files (a province's facts and rows, or the
+provinces' and country's `top`), which this process keeps in memory between
+requests until a rebuild or refresh replaces them.
+"""
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import polars as pl
+
+from vandong.analytics import expressions
+from vandong.analytics.engine import phase_code
+from vandong.analytics.engine import phases as phase_rows
+from vandong.analytics.measures import Registry
+from vandong.analytics.models import Indicator
+from vandong.analytics.services import REFORM_YEAR
+from vandong.analytics.store import TOP, Store
+from vandong.core.errors import DomainError
+from vandong.geo.models import LEGACY_END, REFORM_DATE, Unit
+
+TREES = ("legacy", "current")
+_PHASE = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+class AnalyticsError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Row:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    unit_level: int
+    unit_type: str
+    period: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    estimate: bool
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    code: str
+    name_vi: str
+    name_en: str
+    measure_vi: str
+    measure_en: str
+    decimals: int
+    factor: float
+    is_ratio: bool
+    is_element: bool
+    group: str
+
+
+@dataclass(frozen=True)
+class _Definition:
+    info: IndicatorInfo
+    numerator: expressions.Sum
+    denominator: expressions.Sum | None
+    # For a data element: its own measure gives the value (a ratio element's
+    # stored value is already recomputed from its parts).
+    own: str | None = None
+
+
+# -- the catalogue of indicators ---------------------------------------------
+
+
+def indicators(*, include_elements: bool = False) -> list[IndicatorInfo]:
+    found = [
+        _info(i)
+        for i in Indicator.objects.filter(is_active=True).order_by("order", "code")
+    ]
+    if include_elements:
+        from vandong.catalog.models import DataElement, ValueType
+
+        found += [
+            _element_info(e)
+            for e in DataElement.objects.exclude(value_type=ValueType.TEXT).order_by(
+                "code"
+            )
+        ]
+    return found
+
+
+def indicator_info(code: str) -> IndicatorInfo:
+    return _definition(code).info
+
+
+def _info(indicator: Indicator) -> IndicatorInfo:
+    return IndicatorInfo(
+        code=indicator.code,
+        name_vi=indicator.name_vi,
+        name_en=indicator.name_en,
+        measure_vi=indicator.measure_vi,
+        measure_en=indicator.measure_en,
+        decimals=indicator.decimals,
+        factor=indicator.factor,
+        is_ratio=bool(indicator.denominator),
+        is_element=False,
+        group=indicator.group,
+    )
+
+
+def _element_info(element: object) -> IndicatorInfo:
+    from vandong.catalog.models import ValueType
+
+    e = element  # a DataElement
+    percent = e.value_type == ValueType.PERCENT  # type: ignore[attr-defined]
+    return IndicatorInfo(
+        code=e.code,  # type: ignore[attr-defined]
+        name_vi=e.name_vi,  # type: ignore[attr-defined]
+        name_en=e.name_en,  # type: ignore[attr-defined]
+        measure_vi="%" if percent else e.measure,  # type: ignore[attr-defined]
+        measure_en="%" if percent else e.measure,  # type: ignore[attr-defined]
+        decimals=1 if percent else 0,
+        factor=1.0,
+        is_ratio=bool(e.numerator_id and e.denominator_id),  # type: ignore[attr-defined]
+        is_element=True,
+        group="",
+    )
+
+
+def _definition(code: str) -> _Definition:
+    indicator = Indicator.objects.filter(code=code, is_active=True).first()
+    if indicator is not None:
+        return _Definition(
+            _info(indicator),
+            expressions.parse(indicator.numerator),
+            expressions.parse(indicator.denominator) if indicator.denominator else None,
+        )
+    from vandong.catalog.models import DataElement, ValueType
+
+    element = (
+        DataElement.objects.exclude(value_type=ValueType.TEXT)
+        .select_related("numerator", "denominator")
+        .filter(code=code)
+        .first()
+    )
+    if element is None:
+        raise AnalyticsError(
+            "not_found",
+            f"Không có chỉ số hay chỉ tiêu “{code}”.",
+            f"No indicator or data element '{code}'.",
+            field="indicator",
+        )
+    info = _element_info(element)
+    if element.numerator is not None and element.denominator is not None:
+        return _Definition(
+            info,
+            expressions.Sum(((element.numerator.code, 1.0),)),
+            expressions.Sum(((element.denominator.code, 1.0),)),
+            own=code,
+        )
+    return _Definition(info, expressions.Sum(((code, 1.0),)), None, own=code)
+
+
+# -- periods and units --------------------------------------------------------
+
+
+def _periods(periods: Sequence[str] | None) -> tuple[list[int], list[tuple[int, int]]]:
+    if periods is None:
+        return [], []
+    years, spans = [], []
+    for text in periods:
+        text = text.strip()
+        phase = _PHASE.match(text)
+        if phase:
+            start, end = int(phase.group(1)), int(phase.group(2))
+            if start > end:
+                raise _bad_period(text)
+            spans.append((start, end))
+        elif text.isdigit() and len(text) == 4:
+            years.append(int(text))
+        else:
+            raise _bad_period(text)
+    return years, spans
+
+
+def _bad_period(text: str) -> AnalyticsError:
+    return AnalyticsError(
+        "invalid",
+        f"Kỳ “{text}” không hợp lệ: ghi năm (2020) hoặc giai đoạn (2021-2025).",
+        f"Period '{text}' is not valid: write a year (2020) or a phase (2021-2025).",
+        field="period",
+    )
+
+
+def _period_label(code: int) -> str:
+    if code < 10000:
+        return str(code)
+    return f"{code // 10000}-{code % 10000}"
+
+
+def _targets(unit: Unit | None, level: int | None, tree: str) -> list[Unit]:
+    if unit is None and level is None:
+        return []
+    query = Unit.objects.all()
+    if unit is not None:
+        if level is None:
+            return [unit]
+        if level <= unit.level:
+            raise AnalyticsError(
+                "invalid",
+                f"Cấp {level} không nằm dưới {unit.name}.",
+                f"Level {level} is not below {unit.name}.",
+                field="level",
+            )
+        query = query.filter(path__startswith=unit.path, level=level)
+    else:
+        query = query.filter(level=level)
+    if tree == "current":
+        query = query.filter(valid_to__isnull=True) | query.filter(
+            valid_to__gte=REFORM_DATE
+        )
+    return list(query.order_by("code", "valid_from"))
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def rows(
+    code: str,
+    *,
+    unit: Unit | None = None,
+    level: int | None = None,
+    periods: Sequence[str] | None = None,
+    tree: str = "legacy",
+) -> list[Row]:
+    """The indicator for `unit` (None: the whole country), or for its units
+    at `level` below it, in `periods` (None: every year with figures)."""
+    if tree not in TREES:
+        raise AnalyticsError(
+            "invalid",
+            f"Cây “{tree}” không có: dùng legacy hoặc current.",
+            f"No tree '{tree}': use legacy or current.",
+            field="tree",
+        )
+    if level is not None and not 1 <= level <= 4:
+        raise AnalyticsError(
+            "invalid",
+            "Cấp phải từ 1 (tỉnh) đến 4 (thôn).",
+            "The level must be 1 (province) to 4 (village).",
+            field="level",
+        )
+    definition = _definition(code)
+    years, spans = _periods(periods)
+    targets = _targets(unit, level, tree)
+    store = Store()
+    registry = _registry(store)
+    wanted_codes = set(definition.numerator.codes)
+    if definition.denominator is not None:
+        wanted_codes |= set(definition.denominator.codes)
+    if definition.own:
+        wanted_codes.add(definition.own)
+    ids = {c: registry.id_of(c) for c in wanted_codes}
+    measure_ids = [i for i in ids.values() if i is not None]
+    unit_ids = [u.pk for u in targets] if targets else [0]
+    frame = _read(store, tree, targets, measure_ids, unit_ids)
+    if spans:
+        frame = pl.concat([frame, phase_rows(frame, registry.rules(), spans)])
+    if years or spans:
+        frame = frame.filter(
+            pl.col("period").is_in(years + [phase_code(a, b) for a, b in spans])
+        )
+    return _compute(definition, ids, frame, targets)
+
+
+def series(code: str, unit: Unit, *, tree: str = "current") -> list[Row]:
+    return rows(code, unit=unit, tree=tree)
+
+
+def _read(
+    store: Store,
+    tree: str,
+    targets: list[Unit],
+    measure_ids: list[int],
+    unit_ids: list[int],
+) -> pl.DataFrame:
+    wanted = pl.col("measure").is_in(measure_ids) & pl.col("unit").is_in(unit_ids)
+    frames: list[pl.DataFrame] = []
+    top_level = not targets or targets[0].level <= 1
+    if top_level:
+        top = store.read(store.rows_path(tree, TOP))
+        if top is not None:
+            frames.append(top.filter(wanted))
+    else:
+        roots = sorted({int(u.path.strip("/").split("/")[0]) for u in targets})
+        for root in roots:
+            part = store.read(store.rows_path(tree, root))
+            if part is not None:
+                frames.append(part.filter(wanted))
+            for level in sorted({u.level for u in targets}):
+                facts = store.read(store.facts_path(root, level))
+                if facts is None:
+                    continue
+                own = facts.filter(wanted)
+                if tree == "current":
+                    own = own.filter(pl.col("year") >= REFORM_YEAR)
+                frames.append(
+                    own.rename({"year": "period"}).with_columns(
+                        pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate")
+                    )
+                )
+    if not frames:
+        from vandong.analytics.engine import ROLLUP_SCHEMA
+
+        return pl.DataFrame(schema=ROLLUP_SCHEMA)
+    return pl.concat(frames)
+
+
+def _side(
+    side: expressions.Sum | None, ids: dict[str, int | None], values: dict[int, float]
+) -> float | None:
+    """A side's value: None when none of its terms has a figure; a term
+    without one counts 0 when others have (no wards of a type: none met)."""
+    if side is None:
+        return None
+    total, seen = 0.0, False
+    for code, factor in side.terms:
+        measure = ids.get(code)
+        if measure is None or measure not in values:
+            continue
+        total += factor * values[measure]
+        seen = True
+    return total if seen else None
+
+
+def _compute(
+    definition: _Definition,
+    ids: dict[str, int | None],
+    frame: pl.DataFrame,
+    targets: list[Unit],
+) -> list[Row]:
+    by_id = {u.pk: u for u in targets}
+    cells: dict[tuple[int, int], dict[int, float]] = {}
+    estimates: dict[tuple[int, int], bool] = {}
+    for measure, unit, period, value, estimate in frame.select(
+        "measure", "unit", "period", "value", "estimate"
+    ).iter_rows():
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
+        key = (unit, period)
+        cells.setdefault(key, {})[measure] = value
+        estimates[key] = estimates.get(key, False) or bool(estimate)
+    result = []
+    factor = definition.info.factor
+    for (unit_id, period), values in cells.items():
+        numerator = _side(definition.numerator, ids, values)
+        denominator = _side(definition.denominator, ids, values)
+        if definition.own is not None:
+            own_id = ids.get(definition.own)
+            value = values.get(own_id) if own_id is not None else None
+            if value is None and numerator is not None and denominator:
+                value = 100.0 * numerator / denominator
+        elif definition.denominator is None:
+            value = None if numerator is None else factor * numerator
+        elif numerator is not None and denominator:
+            value = factor * numerator / denominator
+        else:
+            value = None
+        if value is None and numerator is None and denominator is None:
+            continue
+        unit = by_id.get(unit_id)
+        result.append(
+            Row(
+                unit_id=unit_id,
+                unit_code=unit.code if unit else "",
+                unit_name=unit.name if unit else "Toàn quốc",
+                unit_level=unit.level if unit else 0,
+                unit_type=unit.type if unit else "",
+                period=_period_label(period),
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                estimate=estimates.get((unit_id, period), False),
+            )
+        )
+    result.sort(key=lambda r: (r.unit_code, len(r.period), r.period))
+    return result
+
+
+def _registry(store: Store) -> Registry:
+    manifest = store.manifest()
+    return _cached_registry(tuple(sorted(manifest.get("derived", {}).items())))
+
+
+@lru_cache(maxsize=4)
+def _cached_registry(derived: tuple[tuple[str, int], ...]) -> Registry:
+    return Registry(dict(derived))
+
+
+def years() -> list[int]:
+    return [int(y) for y in Store().manifest().get("years", [])]
+
+
+def store_state() -> dict[str, object]:
+    store = Store()
+    manifest = store.manifest()
+    return {
+        "built_at": manifest.get("built_at"),
+        "refreshed_at": manifest.get("refreshed_at"),
+        "rows": sum(manifest.get("rows", {}).values()),
+        "facts": manifest.get("facts", 0),
+        "seconds": manifest.get("seconds"),
+        "years": manifest.get("years", []),
+        "building": store.progress() is not None,
+        "progress": store.progress(),
+    }
+
+
+def unit_for(code: str, *, tree: str, on: datetime.date | None = None) -> Unit:
+    """The unit a code names in a tree: on the given day, else the current
+    unit of that code for the current tree and the legacy one (before the
+    reform) for the legacy tree, falling back to whichever exists."""
+    from vandong.geo.queries import unit_get
+
+    days = (
+        [on]
+        if on
+        else (
+            [REFORM_DATE, LEGACY_END]
+            if tree == "current"
+            else [LEGACY_END, REFORM_DATE]
+        )
+    )
+    for day in days:
+        unit = unit_get(code=code, on=day)
+        if unit is not None:
+            return unit
+    raise AnalyticsError(
+        "unknown_unit",
+        f"Không có đơn vị mã “{code}”.",
+        f"No unit with code '{code}'.",
+        field="unit",
+    )

@@ -1,0 +1,456 @@
+"""Building and refreshing the analytics store (the only writer of it).
+
+`rebuild` rolls everything up again: from the store's facts, or with
+`cold=True` from the database. `refresh` follows a write of values: it
+re-reads the facts of the provinces and years written and rolls up those
+provinces again, in well under a second at national scale.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from django.utils import timezone
+
+from vandong.analytics import extract
+from vandong.analytics.engine import (
+    FACT_SCHEMA,
+    ROLLUP_SCHEMA,
+    map_to_successors,
+    rollup,
+)
+from vandong.analytics.expressions import DERIVED_KINDS
+from vandong.analytics.measures import Registry
+from vandong.analytics.store import TOP, Store
+from vandong.geo.models import REFORM_DATE
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+# Figures of this year on are the current units' own; before it, the current
+# tree sees them through the succession edges.
+REFORM_YEAR = REFORM_DATE.year
+LEVELS = (4, 3, 2, 1)
+
+
+@dataclass
+class RebuildReport:
+    cold: bool = False
+    seconds: float = 0.0
+    facts: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Tree:
+    """The units as arrays by id: parent, level, root province, whether in
+    the current tree."""
+
+    units: pl.DataFrame
+    level_of: np.ndarray
+    root_of: np.ndarray
+    current: np.ndarray
+
+    @classmethod
+    def of(cls, units: pl.DataFrame) -> "Tree":
+        top = int(units["unit"].max() or 0) + 1
+        level_of = np.full(top, -1, dtype=np.int8)
+        root_of = np.full(top, -1, dtype=np.int32)
+        current = np.zeros(top, dtype=bool)
+        ids = units["unit"].to_numpy()
+        level_of[ids] = units["level"].to_numpy()
+        root_of[ids] = units["root"].to_numpy()
+        current[ids] = units["current"].to_numpy()
+        level_of[0], root_of[0] = 0, 0
+        return cls(units, level_of, root_of, current)
+
+    def frame(self, *, current_only: bool = False) -> pl.DataFrame:
+        units = self.units.filter(pl.col("current")) if current_only else self.units
+        return units.select("unit", "parent", "level")
+
+    def known(self, ids: np.ndarray) -> np.ndarray:
+        return (ids >= 0) & (ids < len(self.level_of))
+
+    def levels(self, ids: np.ndarray) -> np.ndarray:
+        inside = self.known(ids)
+        return np.where(inside, self.level_of[np.where(inside, ids, 0)], -1)
+
+    def roots(self, ids: np.ndarray) -> np.ndarray:
+        inside = self.known(ids)
+        return np.where(inside, self.root_of[np.where(inside, ids, 0)], -1)
+
+
+class _Steps:
+    """Timings of a rebuild's steps, and its progress shown to whoever asks."""
+
+    def __init__(
+        self, store: Store, progress: Progress | None, report: RebuildReport
+    ) -> None:
+        self.store, self.progress, self.report = store, progress, report
+        self.started = self.last = time.monotonic()
+
+    def done(self, name: str, message: str) -> None:
+        now = time.monotonic()
+        self.report.steps[name] = now - self.last
+        self.last = now
+        self.store.write_progress(
+            running=True, step=name, message=message, elapsed=now - self.started
+        )
+        if self.progress is not None:
+            self.progress(f"{message} ({now - self.started:.1f} s)")
+
+
+def rebuild(
+    *, cold: bool = False, progress: Progress | None = None, store: Store | None = None
+) -> RebuildReport:
+    """Roll every measure up both trees, for every year, into the store."""
+    store = store or Store()
+    report = RebuildReport(cold=cold)
+    with store.lock():
+        steps = _Steps(store, progress, report)
+        try:
+            manifest = store.manifest()
+            tree = Tree.of(extract.units())
+            if cold or not manifest.get("built_at") or not store.fact_roots():
+                report.cold = True
+                store.clear()
+                registry = Registry()
+                facts = _extract(registry, tree, extract.Scope())
+                steps.done(
+                    "extract", "Đọc dữ liệu từ cơ sở dữ liệu / read the database"
+                )
+                _write_facts(store, facts, tree)
+                steps.done("facts", "Ghi dữ kiện / wrote the facts")
+            else:
+                registry = Registry(manifest.get("derived", {}))
+                facts = _read_facts(store, store.fact_roots())
+                steps.done("facts", "Đọc dữ kiện trong kho / read the store's facts")
+            report.facts = facts.height
+            years = sorted(set(facts["year"].unique().to_list()))
+            rules = registry.rules()
+            legacy = rollup(facts, tree.frame(), rules, include_own=False)
+            steps.done("legacy", "Tổng hợp theo cây báo cáo / rolled up as reported")
+            current = _current_rows(facts, legacy, tree, registry, rules, years)
+            steps.done(
+                "current", "Tổng hợp theo đơn vị hiện hành / rolled up the current tree"
+            )
+            for name, rows in (("legacy", legacy), ("current", current)):
+                report.rows[name] = _write_tree(store, name, rows, facts, tree, rules)
+            store.write(store.root / "units.arrow", tree.units)
+            steps.done("write", "Ghi kết quả / wrote the tables")
+            report.seconds = time.monotonic() - steps.started
+            store.write_manifest(
+                {
+                    "format": 1,
+                    "built_at": timezone.now().isoformat(),
+                    "derived": registry.derived,
+                    "years": years,
+                    "facts": report.facts,
+                    "rows": report.rows,
+                    "seconds": round(report.seconds, 2),
+                }
+            )
+        finally:
+            store.write_progress(running=False)
+    return report
+
+
+def refresh(
+    *, unit_ids: Iterable[int], years: Iterable[int], store: Store | None = None
+) -> bool:
+    """Bring the store up to date after values of these units and years
+    changed: their provinces' facts are read again and rolled up. Returns
+    False when there is no store yet (a rebuild makes one)."""
+    store = store or Store()
+    wanted_years = sorted({int(y) for y in years})
+    ids = np.array(sorted({int(u) for u in unit_ids}), dtype=np.int64)
+    if not wanted_years or len(ids) == 0:
+        return True
+    with store.lock():
+        manifest = store.manifest()
+        if not manifest.get("built_at"):
+            return False
+        stored_units = store.read(store.root / "units.arrow")
+        tree = Tree.of(stored_units if stored_units is not None else extract.units())
+        roots = set(tree.roots(ids).tolist())
+        if -1 in roots:
+            # A unit the store has not seen (the tree changed): read it again.
+            tree = Tree.of(extract.units())
+            roots = set(tree.roots(ids).tolist()) - {-1}
+        registry = Registry(manifest.get("derived", {}))
+        fresh = _extract(registry, tree, extract.Scope(sorted(roots), wanted_years))
+        for root in sorted(roots):
+            old = _read_facts(store, [root])
+            kept = old.filter(~pl.col("year").is_in(wanted_years))
+            mine = fresh.filter(pl.Series(tree.roots(fresh["unit"].to_numpy()) == root))
+            _write_facts(store, pl.concat([kept, mine]), tree, roots=[root])
+        rules = registry.rules()
+        years_all = sorted(set(manifest.get("years", [])) | set(wanted_years))
+        legacy_facts = _read_facts(store, sorted(roots))
+        legacy = rollup(legacy_facts, tree.frame(), rules, include_own=False)
+        _write_tree(
+            store, "legacy", legacy, legacy_facts, tree, rules, roots=sorted(roots)
+        )
+        feeding = _feeding_roots(tree, sorted(roots))
+        if feeding:
+            sources = sorted(set(feeding) | _sources_of(tree, feeding))
+            source_facts = _read_facts(store, sources)
+            source_rows = _read_rows(store, "legacy", sources)
+            current = _current_rows(
+                source_facts, source_rows, tree, registry, rules, years_all
+            )
+            current = current.filter(
+                pl.Series(np.isin(tree.roots(current["unit"].to_numpy()), feeding))
+            )
+            _write_tree(
+                store, "current", current, source_facts, tree, rules, roots=feeding
+            )
+        manifest["derived"] = registry.derived
+        manifest["years"] = years_all
+        manifest["refreshed_at"] = timezone.now().isoformat()
+        store.write_manifest(manifest)
+    return True
+
+
+# -- reading the facts ----------------------------------------------------
+
+
+def _extract(registry: Registry, tree: Tree, scope: extract.Scope) -> pl.DataFrame:
+    """The facts of the scope: data values, evaluations, recognitions and
+    the units counted, ordered by level (villages first)."""
+    values = extract.data_values(registry, scope)
+    judged = extract.evaluations(registry, scope)
+    years = sorted(
+        set(values["year"].unique().to_list()) | set(judged["year"].unique().to_list())
+    )
+    if scope.years is not None:
+        years = sorted(set(years) | set(scope.years))
+    units = tree.units
+    if scope.roots is not None:
+        units = units.filter(pl.col("root").is_in(list(scope.roots)))
+    held = extract.recognitions(registry, scope, units, years)
+    counted = extract.unit_counts(registry, units, years)
+    facts = pl.concat(
+        [f.select(list(FACT_SCHEMA)) for f in (values, judged, held, counted)]
+    )
+    return _by_level(facts, tree)
+
+
+def _by_level(facts: pl.DataFrame, tree: Tree) -> pl.DataFrame:
+    levels = tree.levels(facts["unit"].to_numpy())
+    keep = levels > 0
+    if not keep.all():
+        facts, levels = facts.filter(pl.Series(keep)), levels[keep]
+    order = np.argsort(-levels, kind="stable")
+    return facts[order]
+
+
+def _write_facts(
+    store: Store, facts: pl.DataFrame, tree: Tree, *, roots: Sequence[int] | None = None
+) -> None:
+    """One file per province and level, so that reading them all back in
+    level order gives the facts ordered by level without a sort."""
+    keyed = facts.with_columns(
+        pl.Series("root", tree.roots(facts["unit"].to_numpy()), pl.Int32),
+        pl.Series("level", tree.levels(facts["unit"].to_numpy()), pl.Int8),
+    )
+    for root in roots or []:
+        for level in LEVELS:
+            store.remove(store.facts_path(root, level))
+    for (root, level), part in keyed.partition_by(
+        ["root", "level"], as_dict=True
+    ).items():
+        store.write(store.facts_path(root, level), part.drop("root", "level"))
+
+
+def _read_facts(store: Store, roots: Sequence[int]) -> pl.DataFrame:
+    frames = []
+    for level in LEVELS:
+        for root in roots:
+            frame = store.read(store.facts_path(root, level))
+            if frame is not None:
+                frames.append(frame)
+    if not frames:
+        return pl.DataFrame(schema=FACT_SCHEMA)
+    return pl.concat(frames)
+
+
+def _read_rows(store: Store, tree: str, roots: Sequence[int]) -> pl.DataFrame:
+    frames = [store.read(store.rows_path(tree, r)) for r in roots]
+    found = [f for f in frames if f is not None]
+    return pl.concat(found) if found else pl.DataFrame(schema=ROLLUP_SCHEMA)
+
+
+# -- the current tree ------------------------------------------------------
+
+
+def _current_rows(
+    facts: pl.DataFrame,
+    legacy: pl.DataFrame,
+    tree: Tree,
+    registry: Registry,
+    rules: pl.DataFrame,
+    years: Sequence[int],
+) -> pl.DataFrame:
+    """The current tree's rows, other than the current units' own facts:
+    the legacy figures of the years before the reform carried onto the
+    current units (a legacy commune's onto its successors; figures reported
+    for a whole district or province onto the current province), the current
+    units counted in every year, and everything rolled up from them."""
+    edges = extract.successions()
+    derived = [
+        i for code, i in registry.derived.items() if code.split(":")[0] in DERIVED_KINDS
+    ]
+    is_current = pl.Series(
+        tree.current[np.clip(facts["unit"].to_numpy(), 0, len(tree.current) - 1)]
+    )
+    own = facts.filter(is_current & (pl.col("year") >= REFORM_YEAR))
+    before = pl.concat(
+        [
+            facts.filter(pl.col("year") < REFORM_YEAR).with_columns(
+                pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate")
+            ),
+            legacy.filter(pl.col("period") < REFORM_YEAR).rename({"period": "year"}),
+        ]
+    )
+    levels = tree.levels(before["unit"].to_numpy())
+    communes = set(
+        edges.filter(pl.Series(tree.levels(edges["unit"].to_numpy()) == 3))[
+            "unit"
+        ].to_list()
+    )
+    commune_rows = before.filter(
+        pl.col("unit").is_in(list(communes)) & ~pl.col("measure").is_in(derived)
+    )
+    high = before.filter(
+        pl.Series(levels == 1) & pl.col("measure").is_in(registry.high_level())
+    )
+    provinces = tree.units.filter((pl.col("level") == 1) & pl.col("current"))["unit"]
+    identity = pl.DataFrame(
+        {"unit": provinces, "successor": provinces, "share": 1.0, "split": False},
+        schema=edges.schema,
+    )
+    province_edges = pl.concat(
+        [edges.filter(pl.Series(tree.levels(edges["unit"].to_numpy()) == 1)), identity]
+    )
+    mapped = pl.concat(
+        [
+            map_to_successors(commune_rows, edges, rules, all_of=registry.yes_no()),
+            map_to_successors(high, province_edges, rules, all_of=registry.yes_no()),
+        ]
+    )
+    current_units = tree.units.filter(pl.col("current"))
+    counted = extract.unit_counts(
+        registry, current_units, [y for y in years if y < REFORM_YEAR], every_year=True
+    ).with_columns(pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate"))
+    carried = pl.concat([mapped, counted.select(mapped.columns)])
+    inputs = pl.concat(
+        [own.select(list(FACT_SCHEMA)), carried.select(list(FACT_SCHEMA))]
+    )
+    above = rollup(
+        pl.concat(
+            [
+                own.with_columns(
+                    pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate")
+                ),
+                carried,
+            ]
+        ),
+        tree.frame(current_only=True),
+        rules,
+        include_own=False,
+    )
+    del inputs
+    return pl.concat(
+        [carried.rename({"year": "period"}).select(list(ROLLUP_SCHEMA)), above]
+    )
+
+
+def _feeding_roots(tree: Tree, roots: Sequence[int]) -> list[int]:
+    """The current provinces whose figures the facts of these provinces
+    reach: themselves where they are current, and their successors."""
+    edges = extract.successions()
+    under = tree.units.filter(pl.col("root").is_in(list(roots)))["unit"]
+    targets = edges.filter(pl.col("unit").is_in(under.to_list()))["successor"].to_numpy()
+    found = set(tree.roots(targets).tolist())
+    found |= {r for r in roots if bool(tree.current[r])}
+    return sorted(found - {-1})
+
+
+def _sources_of(tree: Tree, current_roots: Sequence[int]) -> set[int]:
+    """The provinces (path roots) whose legacy units feed these current ones."""
+    edges = extract.successions()
+    under = tree.units.filter(pl.col("root").is_in(list(current_roots)))["unit"]
+    sources = edges.filter(pl.col("successor").is_in(under.to_list()))["unit"].to_numpy()
+    return set(tree.roots(sources).tolist()) - {-1}
+
+
+# -- writing ----------------------------------------------------------------
+
+
+def _write_tree(
+    store: Store,
+    name: str,
+    rows: pl.DataFrame,
+    facts: pl.DataFrame,
+    tree: Tree,
+    rules: pl.DataFrame,
+    *,
+    roots: Sequence[int] | None = None,
+) -> int:
+    """Rows by province; the provinces' and the country's rows (with the
+    provinces' own facts) in `top`, the country recomputed from all the
+    provinces. With `roots`, only those provinces are replaced."""
+    units = rows["unit"].to_numpy()
+    levels = tree.levels(units)
+    keyed = rows.with_columns(pl.Series("root", tree.roots(units), pl.Int32))
+    below = keyed.filter(pl.Series(levels >= 1))
+    written = set()
+    for (root,), part in below.partition_by("root", as_dict=True).items():
+        store.write(store.rows_path(name, int(root)), part.drop("root"))  # type: ignore[call-overload]
+        written.add(int(root))  # type: ignore[call-overload]
+    for root in set(roots or []) - written:
+        store.remove(store.rows_path(name, root))
+    # The provinces' rows: what came up to them and their own facts.
+    fact_levels = tree.levels(facts["unit"].to_numpy())
+    own = facts.filter(pl.Series(fact_levels == 1))
+    if name == "current":
+        own = own.filter(
+            pl.Series(tree.current[own["unit"].to_numpy()])
+            & (pl.col("year") >= REFORM_YEAR)
+        )
+    provinces = pl.concat(
+        [
+            keyed.filter(pl.Series(levels == 1)).drop("root"),
+            own.rename({"year": "period"})
+            .with_columns(
+                pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate")
+            )
+            .select(list(ROLLUP_SCHEMA)),
+        ]
+    )
+    if roots is not None:
+        previous = store.read(store.rows_path(name, TOP))
+        if previous is not None:
+            replaced = set(provinces["unit"].unique().to_list()) | set(roots)
+            kept = previous.filter(
+                (pl.col("unit") != 0) & ~pl.col("unit").is_in(list(replaced))
+            )
+            provinces = pl.concat([kept, provinces])
+    country = _country(provinces, tree, name, rules)
+    store.write(store.rows_path(name, TOP), pl.concat([provinces, country]))
+    return rows.height
+
+
+def _country(
+    provinces: pl.DataFrame, tree: Tree, name: str, rules: pl.DataFrame
+) -> pl.DataFrame:
+    """The whole country, summed from every province's rows."""
+    facts = provinces.rename({"period": "year"})
+    units = tree.frame(current_only=name == "current").filter(pl.col("level") == 1)
+    return rollup(facts, units, rules, include_own=False).filter(pl.col("unit") == 0)

@@ -1,0 +1,224 @@
+"""The analytics store built from the database, queried on both trees, and
+kept in step when values change; through the services, the API and the
+command line."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from conftest import PASSWORD, World
+from vandong.analytics import queries, services
+from vandong.analytics.models import Indicator
+from vandong.analytics.store import Store
+from vandong.collect.rows import ValueRow
+from vandong.collect.services import data_values_write
+from vandong.collect.tests.factories import Catalog, make_catalog
+
+pytestmark = pytest.mark.django_db
+
+
+def write(rows: list[tuple[str, str, str, object]]) -> None:
+    data_values_write(
+        actor=None, rows=[ValueRow(e, u, p, v) for e, u, p, v in rows], channel="import"
+    )
+
+
+@pytest.fixture
+def catalog(world: World) -> Catalog:
+    catalog = make_catalog()
+    # Before the reform the two legacy wards report; after, the merged ward.
+    write(
+        [
+            ("T_HH", "03388", "2024", 100),
+            ("T_HH_CULT", "03388", "2024", 90),
+            ("T_HH", "03389", "2024", 300),
+            ("T_HH_CULT", "03389", "2024", 150),
+            ("T_DRUG_FREE", "03388", "2024", 1),
+            ("T_DRUG_FREE", "03389", "2024", 0),
+            ("T_CASH", "03388", "2024", 1_000_000),
+            ("T_CASH", "03389", "2024", 2_000_000),
+            ("T_HH", "03388", "2025", 410),
+            ("T_HH_CULT", "03388", "2025", 300),
+            ("T_HH", "03395", "2025", 200),
+            ("T_HH_CULT", "03395", "2025", 180),
+            ("T_DRUG_FREE", "03388", "2025", 1),
+        ]
+    )
+    Indicator.objects.create(
+        code="CULT_SHARE",
+        name_vi="Tỷ lệ hộ văn hóa",
+        name_en="Cultural households",
+        numerator="T_HH_CULT",
+        denominator="T_HH",
+        factor=100,
+        measure_vi="%",
+    )
+    Indicator.objects.create(
+        code="DRUG_FREE_WARDS",
+        name_vi="Tỷ lệ phường không ma túy",
+        name_en="Drug-free wards",
+        numerator="T_DRUG_FREE",
+        denominator="units(phuong)",
+        factor=100,
+    )
+    return catalog
+
+
+def by_period(rows: list[queries.Row]) -> dict[str, queries.Row]:
+    return {r.period: r for r in rows}
+
+
+def test_province_share_is_recomputed_from_summed_parts(
+    world: World, catalog: Catalog
+) -> None:
+    services.rebuild(cold=True)
+    rows = by_period(queries.rows("CULT_SHARE", unit=world.province))
+    # 2024: (90 + 150) / (100 + 300) = 60 %, not the wards' average of 67.5 %.
+    assert rows["2024"].value == pytest.approx(60.0)
+    assert (rows["2024"].numerator, rows["2024"].denominator) == (240, 400)
+    assert rows["2025"].value == pytest.approx(480 / 610 * 100)
+
+
+def test_the_legacy_tree_shows_the_wards_as_reported(
+    world: World, catalog: Catalog
+) -> None:
+    services.rebuild(cold=True)
+    rows = queries.rows("T_HH", unit=world.legacy_district, level=3, periods=["2024"])
+    assert [(r.unit_code, r.unit_name, r.value) for r in rows] == [
+        ("03388", "Phường Quyết Tiến", 100),
+        ("03389", "Phường Đoàn Kết", 300),
+    ]
+
+
+def test_the_merged_ward_on_the_current_tree_carries_its_legacy_wards(
+    world: World, catalog: Catalog
+) -> None:
+    services.rebuild(cold=True)
+    series = by_period(queries.series("CULT_SHARE", world.doan_ket, tree="current"))
+    # Quyết Tiến and Đoàn Kết merged into today's Phường Đoàn Kết (code 03388).
+    assert series["2024"].numerator == 240
+    assert series["2024"].denominator == 400
+    assert series["2024"].value == pytest.approx(60.0)
+    assert not series["2024"].estimate
+    assert series["2025"].value == pytest.approx(300 / 410 * 100)
+    # A status is judged again, not added: one of the two wards was not drug-free.
+    drug = by_period(queries.series("T_DRUG_FREE", world.doan_ket, tree="current"))
+    assert drug["2024"].value == 0
+    assert drug["2025"].value == 1
+    # Flows sum over the merged wards.
+    cash = by_period(queries.series("T_CASH", world.doan_ket, tree="current"))
+    assert cash["2024"].value == 3_000_000
+
+
+def test_counts_of_units_follow_the_tree(world: World, catalog: Catalog) -> None:
+    services.rebuild(cold=True)
+    legacy = by_period(
+        queries.rows("DRUG_FREE_WARDS", unit=world.province, tree="legacy")
+    )
+    current = by_period(
+        queries.rows("DRUG_FREE_WARDS", unit=world.province, tree="current")
+    )
+    # As reported: 1 of the 2 legacy wards in 2024; in 2025 1 of the 2 current.
+    assert (legacy["2024"].numerator, legacy["2024"].denominator) == (1, 2)
+    assert (legacy["2025"].numerator, legacy["2025"].denominator) == (1, 2)
+    # Today's wards seen back in 2024: Đoàn Kết was not drug-free as a whole,
+    # Tân Phong did not report.
+    assert (current["2024"].numerator, current["2024"].denominator) == (0, 2)
+
+
+def test_phases_sum_flows_and_take_the_last_stock(
+    world: World, catalog: Catalog
+) -> None:
+    services.rebuild(cold=True)
+    rows = by_period(
+        queries.rows("T_CASH", unit=world.province, periods=["2021-2025", "2024"])
+    )
+    assert rows["2021-2025"].value == 3_000_000
+    households = by_period(
+        queries.rows("T_HH", unit=world.province, periods=["2021-2025"])
+    )
+    assert households["2021-2025"].value == 610  # 2025's, not the sum of years
+
+
+def test_a_changed_value_is_rolled_up_without_a_rebuild(
+    world: World, catalog: Catalog, django_capture_on_commit_callbacks
+) -> None:
+    services.rebuild(cold=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        write([("T_HH_CULT", "03389", "2024", 250)])
+    rows = by_period(queries.rows("CULT_SHARE", unit=world.province))
+    assert rows["2024"].numerator == 340
+    current = by_period(queries.series("CULT_SHARE", world.doan_ket, tree="current"))
+    assert current["2024"].numerator == 340
+    assert Store().manifest()["refreshed_at"]
+
+
+def test_a_warm_rebuild_gives_what_a_cold_one_gives(
+    world: World, catalog: Catalog
+) -> None:
+    services.rebuild(cold=True)
+    cold = queries.rows("CULT_SHARE", unit=world.province, level=3, tree="current")
+    report = services.rebuild()
+    assert not report.cold
+    assert (
+        queries.rows("CULT_SHARE", unit=world.province, level=3, tree="current") == cold
+    )
+
+
+def test_unknown_indicator_level_period_and_tree_are_refused(
+    world: World, catalog: Catalog
+) -> None:
+    services.rebuild(cold=True)
+    for call in (
+        lambda: queries.rows("NOPE"),
+        lambda: queries.rows("CULT_SHARE", periods=["20x4"]),
+        lambda: queries.rows("CULT_SHARE", tree="future"),
+        lambda: queries.rows("CULT_SHARE", unit=world.doan_ket, level=1),
+    ):
+        with pytest.raises(queries.AnalyticsError) as error:
+            call()
+        assert error.value.message_vi and error.value.message_en
+
+
+def test_the_api_answers_rows_and_errors_in_both_languages(
+    world: World, catalog: Catalog
+) -> None:
+    services.rebuild(cold=True)
+    client = Client()
+    client.login(username="xa", password=PASSWORD)
+    answer = client.get(
+        "/api/v1/analytics",
+        {
+            "indicator": "CULT_SHARE",
+            "unit": "12",
+            "level": 3,
+            "period": "2025",
+            "tree": "current",
+        },
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["indicator"]["code"] == "CULT_SHARE"
+    assert [(r["unit"], r["value"]) for r in body["rows"]] == [
+        ("03388", pytest.approx(300 / 410 * 100)),
+        ("03395", pytest.approx(90.0)),
+    ]
+    listed = client.get("/api/v1/indicators").json()
+    assert "CULT_SHARE" in [i["code"] for i in listed]
+    missing = client.get("/api/v1/analytics", {"indicator": "NOPE"})
+    assert missing.status_code == 404
+    assert missing.json()["message_vi"].startswith("Không có")
+    assert (
+        Client().get("/api/v1/analytics", {"indicator": "CULT_SHARE"}).status_code
+        == 401
+    )
+
+
+def test_the_command_rebuilds_and_reports(
+    world: World, catalog: Catalog, capsys
+) -> None:
+    call_command("analytics", "rebuild", "--cold")
+    out = capsys.readouterr().out
+    assert "rows" in out and "(cold)" in out
+    call_command("analytics", "status")
+    assert "built_at" in capsys.readouterr().out
