@@ -22,6 +22,9 @@ UNIT_FRAME = {
     "first_year": pl.Int32,
     "last_year": pl.Int32,
     "current": pl.Boolean,
+    "code": pl.Utf8,
+    "region": pl.Utf8,
+    "commune_group": pl.Utf8,
 }
 
 
@@ -42,7 +45,8 @@ def units() -> pl.DataFrame:
     it is counted in, and whether it belongs to the current tree."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, parent_id, level, type, path, valid_from, valid_to FROM geo_unit"
+            "SELECT id, parent_id, level, type, path, valid_from, valid_to, code, "
+            "region, commune_group FROM geo_unit"
         )
         rows = cursor.fetchall()
     reform = REFORM_DATE
@@ -57,8 +61,11 @@ def units() -> pl.DataFrame:
                 _first_year(_date(start)),
                 _last_year(_date(end)),
                 end is None or _date(end) >= reform,
+                code,
+                region or None,
+                str(group) if group else None,
             )
-            for pk, parent, level, kind, path, start, end in rows
+            for pk, parent, level, kind, path, start, end, code, region, group in rows
         ],
         schema=UNIT_FRAME,
         orient="row",
@@ -121,7 +128,9 @@ def _ints(values: object) -> str:
 def _read(sql: str, names: list[str]) -> pl.DataFrame:
     """A query's rows as a frame: through ADBC (Arrow, no Python objects per
     row) on PostgreSQL, through the Django cursor elsewhere."""
-    if connection.vendor == "postgresql":
+    # ADBC reads on a connection of its own: only when this one has nothing
+    # uncommitted it would not see.
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         fast = _read_adbc(sql, names)
         if fast is not None:
             return fast

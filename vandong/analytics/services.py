@@ -24,6 +24,7 @@ from vandong.analytics.engine import (
 )
 from vandong.analytics.expressions import DERIVED_KINDS
 from vandong.analytics.measures import Registry
+from vandong.analytics.statuses import re_evaluated
 from vandong.analytics.store import TOP, Store
 from vandong.geo.models import REFORM_DATE
 
@@ -348,7 +349,12 @@ def _current_rows(
     counted = extract.unit_counts(
         registry, current_units, [y for y in years if y < REFORM_YEAR], every_year=True
     ).with_columns(pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate"))
-    carried = pl.concat([mapped, counted.select(mapped.columns)])
+    judged = re_evaluated(
+        mapped, before, tree.units, registry, [y for y in years if y < REFORM_YEAR]
+    ).with_columns(pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate"))
+    carried = pl.concat(
+        [mapped, counted.select(mapped.columns), judged.select(mapped.columns)]
+    )
     inputs = pl.concat(
         [own.select(list(FACT_SCHEMA)), carried.select(list(FACT_SCHEMA))]
     )
@@ -376,7 +382,9 @@ def _feeding_roots(tree: Tree, roots: Sequence[int]) -> list[int]:
     reach: themselves where they are current, and their successors."""
     edges = extract.successions()
     under = tree.units.filter(pl.col("root").is_in(list(roots)))["unit"]
-    targets = edges.filter(pl.col("unit").is_in(under.to_list()))["successor"].to_numpy()
+    targets = edges.filter(pl.col("unit").is_in(under.to_list()))[
+        "successor"
+    ].to_numpy()
     found = set(tree.roots(targets).tolist())
     found |= {r for r in roots if bool(tree.current[r])}
     return sorted(found - {-1})
@@ -386,7 +394,9 @@ def _sources_of(tree: Tree, current_roots: Sequence[int]) -> set[int]:
     """The provinces (path roots) whose legacy units feed these current ones."""
     edges = extract.successions()
     under = tree.units.filter(pl.col("root").is_in(list(current_roots)))["unit"]
-    sources = edges.filter(pl.col("successor").is_in(under.to_list()))["unit"].to_numpy()
+    sources = edges.filter(pl.col("successor").is_in(under.to_list()))[
+        "unit"
+    ].to_numpy()
     return set(tree.roots(sources).tolist()) - {-1}
 
 

@@ -222,3 +222,59 @@ def test_the_command_rebuilds_and_reports(
     assert "rows" in out and "(cold)" in out
     call_command("analytics", "status")
     assert "built_at" in capsys.readouterr().out
+
+
+def test_a_merged_wards_status_is_judged_again_on_its_merged_figures(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    from vandong.catalog.criteria.store import criteria_set_upload
+    from vandong.catalog.loader import catalog_load
+    from vandong.criteria import services as criteria
+    from vandong.criteria.tests.test_services import WARD_SET
+    from vandong.geo.models import LEGACY_END
+    from vandong.geo.tests.factories import make_unit
+
+    catalog_load()
+    for ward in (world.legacy_quyet_tien, world.legacy_doan_ket, world.doan_ket):
+        ward.region = "tdmnpb"
+        ward.save()
+    stored, _ = criteria_set_upload(WARD_SET, file="t.yaml", actor=world.admin)
+    for code, parent, cultural in (
+        ("03388-91", world.legacy_quyet_tien, True),
+        ("03389-91", world.legacy_doan_ket, True),
+        ("03389-92", world.legacy_doan_ket, False),
+        ("03389-93", world.legacy_doan_ket, False),
+    ):
+        make_unit(code, f"Tổ {code}", "to_dan_pho", parent=parent, valid_to=LEGACY_END)
+        write([("VILLAGE_CULTURAL", code, "2024", cultural)])
+    for ward in ("03388", "03389"):
+        write(
+            [
+                ("POPULATION", ward, "2024", 1000),
+                ("HEALTH_INSURED", ward, "2024", 900),
+                ("DRUG_FREE", ward, "2024", True),
+            ]
+        )
+    criteria.evaluate(sets=[stored], years=[2024])
+    Indicator.objects.create(
+        code="CIVILIZED",
+        name_vi="Phường đạt chuẩn (đánh giá)",
+        name_en="Wards meeting the standard (evaluated)",
+        numerator="met(urban_civilized)",
+    )
+    services.rebuild(cold=True)
+    legacy = queries.rows(
+        "CIVILIZED", unit=world.legacy_district, level=3, periods=["2024"]
+    )
+    # Quyết Tiến met it (1 of 1 residential groups cultural); Đoàn Kết did
+    # not (1 of 3).
+    assert [(r.unit_name, r.value) for r in legacy] == [
+        ("Phường Quyết Tiến", 1),
+        ("Phường Đoàn Kết", 0),
+    ]
+    current = queries.rows(
+        "CIVILIZED", unit=world.doan_ket, periods=["2024"], tree="current"
+    )
+    # Merged, 2 of 4 groups are cultural (50 % >= 50): met, although one part
+    # was not; not inherited from either ward, and counted once.
+    assert [r.value for r in current] == [1]

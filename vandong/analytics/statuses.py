@@ -1,0 +1,148 @@
+"""Statuses of the current units in the years before the reform, judged
+again on their merged figures (DESIGN.md: "statuses are re-evaluated on the
+merged figures, not inherited").
+
+A current commune made of three legacy communes did not exist in 2020; the
+question "did it meet the new-rural standard then?" is answered by judging
+the criteria set of that year on the sum of its parts' figures (ratios from
+summed parts), with the villages of all its parts as its villages.
+"""
+
+import polars as pl
+
+from vandong.analytics import extract
+from vandong.analytics.engine import FACT_SCHEMA
+from vandong.analytics.measures import Registry, derived_code
+
+_VALUES = {
+    "unit_id": pl.Int64,
+    "year": pl.Int32,
+    "element": pl.Utf8,
+    "value": pl.Float64,
+}
+
+
+def re_evaluated(
+    carried: pl.DataFrame,
+    facts: pl.DataFrame,
+    units: pl.DataFrame,
+    registry: Registry,
+    years: list[int],
+) -> pl.DataFrame:
+    """`met:<kind>` and `evaluated:<kind>` facts of the current communes in
+    `years`, from the commune-level sets. `carried`: the legacy figures
+    carried onto the current units; `facts`: the legacy villages' own."""
+    from vandong.catalog.criteria.store import spec_cached
+    from vandong.criteria import engine
+    from vandong.criteria.services import active_sets
+
+    sets = [s for s in active_sets() if s.level == 3]
+    if not years or not sets or carried.is_empty():
+        return pl.DataFrame(schema=FACT_SCHEMA)
+    edges = extract.successions()
+    primary = (
+        edges.sort("share", descending=True)
+        .unique("unit", keep="first")
+        .select(pl.col("unit").alias("parent"), pl.col("successor"))
+    )
+    communes = units.filter(pl.col("current") & (pl.col("level") == 3))
+    villages = (
+        units.filter(~pl.col("current") & (pl.col("level") == 4))
+        .join(primary, on="parent", how="inner")
+        .with_columns(pl.col("successor").alias("parent"))
+    )
+    frame = pl.concat(
+        [
+            communes.select(_unit_columns()),
+            villages.select(_unit_columns()),
+        ]
+    )
+    codes = registry.code_of()
+    wanted = pl.col("year").is_in(years)
+    values = (
+        pl.concat(
+            [
+                carried.filter(
+                    wanted & pl.col("unit").is_in(communes["unit"].to_list())
+                ),
+                facts.filter(wanted & pl.col("unit").is_in(villages["unit"].to_list())),
+            ],
+            how="diagonal_relaxed",
+        )
+        .select(
+            pl.col("unit").cast(pl.Int64).alias("unit_id"),
+            pl.col("year").cast(pl.Int32),
+            pl.col("measure")
+            .replace_strict(codes, default=None, return_dtype=pl.Utf8)
+            .alias("element"),
+            pl.col("value").cast(pl.Float64),
+        )
+        .drop_nulls("element")
+    )
+    province_codes = dict(
+        units.filter(pl.col("level") == 1).select("unit", "code").iter_rows()
+    )
+    judged = []
+    for stored in sets:
+        spec = spec_cached(stored)
+        set_years = [y for y in years if spec.applies_in(y)]
+        if not set_years:
+            continue
+        scope = frame
+        if spec.province:
+            roots = [u for u, c in province_codes.items() if c == spec.province]
+            scope = frame.filter(pl.col("root").is_in(roots))
+        mine = values.filter(pl.col("element").is_in(list(spec.elements)))
+        result = engine.evaluate(spec, mine, scope, set_years)
+        judged.append(
+            result.overall.select(
+                "unit_id",
+                "year",
+                "status",
+                pl.lit(spec.kind).alias("kind"),
+                pl.lit(bool(spec.province)).alias("layer"),
+            )
+        )
+    if not judged:
+        return pl.DataFrame(schema=FACT_SCHEMA)
+    verdicts = (
+        pl.concat(judged)
+        .sort("layer", descending=True)
+        .unique(["unit_id", "kind", "year"], keep="first")
+    )
+    parts = []
+    for kind in verdicts["kind"].unique().to_list():
+        met = registry.id_of(derived_code("met", kind), create=True)
+        judged_id = registry.id_of(derived_code("evaluated", kind), create=True)
+        these = verdicts.filter(pl.col("kind") == kind)
+        parts.append(
+            these.select(
+                pl.lit(met, pl.Int32).alias("measure"),
+                pl.col("unit_id").cast(pl.Int32).alias("unit"),
+                "year",
+                (pl.col("status") == "met").cast(pl.Float64).alias("value"),
+            )
+        )
+        parts.append(
+            these.select(
+                pl.lit(judged_id, pl.Int32).alias("measure"),
+                pl.col("unit_id").cast(pl.Int32).alias("unit"),
+                "year",
+                pl.lit(1.0).alias("value"),
+            )
+        )
+    return pl.concat(parts)
+
+
+def _unit_columns() -> list[pl.Expr]:
+    return [
+        pl.col("unit").cast(pl.Int64).alias("unit_id"),
+        pl.col("parent").cast(pl.Int64).alias("parent_id"),
+        "level",
+        pl.col("type").alias("unit_type"),
+        "region",
+        "commune_group",
+        pl.lit(None, pl.Int32).alias("first_year"),
+        pl.lit(None, pl.Int32).alias("last_year"),
+        "root",
+    ]
