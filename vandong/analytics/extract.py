@@ -60,7 +60,7 @@ def units() -> pl.DataFrame:
                 int(path.strip("/").split("/")[0]),
                 _first_year(_date(start)),
                 _last_year(_date(end)),
-                end is None or _date(end) >= reform,
+                end is None or (_date(end) or reform) >= reform,
                 code,
                 region or None,
                 str(group) if group else None,
@@ -77,6 +77,11 @@ def _date(value: object) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(str(value))
+
+
+def _year_of(value: object) -> int | None:
+    day = _date(value)
+    return day.year if day else None
 
 
 def year_periods() -> dict[int, int]:
@@ -236,7 +241,7 @@ def recognitions(
         return pl.DataFrame(schema=FACT_SCHEMA)
     spans = units_frame.select("unit", "first_year", "last_year")
     frame = pl.DataFrame(
-        [(u, k, y, _date(r).year if r else None) for u, k, y, r in rows],
+        [(u, k, y, _year_of(r)) for u, k, y, r in rows],
         schema={
             "unit": pl.Int32,
             "kind": pl.Utf8,

@@ -18,7 +18,7 @@ from vandong.catalog.models import (
 # Derived measures are numbered from here, far above any data element id.
 DERIVED_BASE = 1_000_000
 
-_TREE = {
+_TREE: dict[str, str] = {
     TreeAggregation.SUM: "sum",
     TreeAggregation.COUNT_TRUE: "sum",
     TreeAggregation.MIN: "min",
@@ -26,7 +26,7 @@ _TREE = {
     TreeAggregation.WEIGHTED_AVERAGE: "weighted",
     TreeAggregation.NONE: "none",
 }
-_TIME = {
+_TIME: dict[str, str] = {
     TimeAggregation.SUM: "sum",
     TimeAggregation.LAST: "last",
     TimeAggregation.NONE: "none",

@@ -215,7 +215,7 @@ def _targets(unit: Unit | None, level: int | None, tree: str) -> list[Unit]:
             )
         query = query.filter(path__startswith=unit.path, level=level)
     else:
-        query = query.filter(level=level)
+        query = query.filter(level=int(level or 0))
     if tree == "current":
         query = query.filter(valid_to__isnull=True) | query.filter(
             valid_to__gte=REFORM_DATE

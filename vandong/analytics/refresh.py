@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from django_tasks import task
 
 from vandong.analytics import services
+from vandong.analytics.store import Store
 from vandong.catalog.models import Period, PeriodKind
 from vandong.collect.signals import values_changed
 from vandong.criteria.signals import evaluations_changed
@@ -54,7 +55,7 @@ def request_refresh(unit_ids: Iterable[int] | None, years: Iterable[int]) -> Non
 def _run(unit_ids: list[int] | None, years: list[int]) -> None:
     if unit_ids is None:
         # Every unit changed (a whole criteria set evaluated): read everything.
-        if services.Store().is_built():
+        if Store().is_built():
             services.rebuild(cold=True)
         return
     services.refresh(unit_ids=unit_ids, years=years)

@@ -59,7 +59,7 @@ class Tree:
 
     @classmethod
     def of(cls, units: pl.DataFrame) -> "Tree":
-        top = int(units["unit"].max() or 0) + 1
+        top = int(str(units["unit"].max() or 0)) + 1
         level_of = np.full(top, -1, dtype=np.int8)
         root_of = np.full(top, -1, dtype=np.int32)
         current = np.zeros(top, dtype=bool)
@@ -422,8 +422,8 @@ def _write_tree(
     below = keyed.filter(pl.Series(levels >= 1))
     written = set()
     for (root,), part in below.partition_by("root", as_dict=True).items():
-        store.write(store.rows_path(name, int(root)), part.drop("root"))  # type: ignore[call-overload]
-        written.add(int(root))  # type: ignore[call-overload]
+        store.write(store.rows_path(name, int(str(root))), part.drop("root"))
+        written.add(int(str(root)))
     for root in set(roots or []) - written:
         store.remove(store.rows_path(name, root))
     # The provinces' rows: what came up to them and their own facts.

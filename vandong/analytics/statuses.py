@@ -138,11 +138,11 @@ def _unit_columns() -> list[pl.Expr]:
     return [
         pl.col("unit").cast(pl.Int64).alias("unit_id"),
         pl.col("parent").cast(pl.Int64).alias("parent_id"),
-        "level",
+        pl.col("level"),
         pl.col("type").alias("unit_type"),
-        "region",
-        "commune_group",
+        pl.col("region"),
+        pl.col("commune_group"),
         pl.lit(None, pl.Int32).alias("first_year"),
         pl.lit(None, pl.Int32).alias("last_year"),
-        "root",
+        pl.col("root"),
     ]

@@ -90,7 +90,7 @@ def rollup(
         for key, part in (
             up.with_columns(parent_levels).partition_by("level", as_dict=True).items()
         ):
-            arrived[int(key[0])].append(part.drop("level"))  # type: ignore[call-overload]
+            arrived[int(str(key[0]))].append(part.drop("level"))
     above = pl.concat(aggregated) if aggregated else pl.DataFrame(schema=_WORK)
     above = _ratios(above.filter(pl.col("measure") >= 0), known)
     result = pl.concat([facts, above]) if include_own else above
@@ -399,7 +399,7 @@ def phases(
         return pl.DataFrame(schema=ROLLUP_SCHEMA)
     timed = yearly.join(rules.select("measure", "time"), on="measure", how="left")
     timed = timed.with_columns(pl.col("time").fill_null("last"))
-    parts = []
+    parts: list[pl.DataFrame] = []
     for start, end in spans:
         inside = timed.filter(pl.col("period").is_between(start, end))
         if inside.is_empty():
@@ -427,11 +427,7 @@ def phases(
         "measure", "num", "den", "factor"
     )
     if ratios.is_empty():
-        return result
+        return pl.DataFrame(result)
     recomputed = recompute_ratios(result, ratios)
-    return pl.concat(
-        [
-            result.filter(~pl.col("measure").is_in(ratios["measure"].to_list())),
-            recomputed.select(result.columns),
-        ]
-    )
+    kept = result.filter(~pl.col("measure").is_in(ratios["measure"].to_list()))
+    return pl.DataFrame(pl.concat([kept, recomputed.select(result.columns)]))
