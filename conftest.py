@@ -22,6 +22,9 @@ def _fast_and_immediate(settings: Any, tmp_path_factory: Any) -> None:
     # Each test has an analytics store of its own, refreshed in the caller.
     settings.ANALYTICS_DIR = str(tmp_path_factory.mktemp("analytics"))
     settings.ANALYTICS_REFRESH = "inline"
+    from vandong.analytics.queries import forget
+
+    forget()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("vandong.geo.urls")),
     path("data/", include("vandong.collect.urls")),
     path("criteria/", include("vandong.criteria.urls")),
+    path("analytics/", include("vandong.analytics.urls")),
     path("registries/", include("vandong.registries.urls")),
     path("petitions/", include("vandong.petitions.urls")),
     path("admin/", admin.site.urls),

@@ -7,9 +7,9 @@ requests until a rebuild or refresh replaces them.
 
 import datetime
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import polars as pl
@@ -58,6 +58,10 @@ class IndicatorInfo:
     is_ratio: bool
     is_element: bool
     group: str
+    # The lowest level it means something at; whether it is a share of units
+    # (its denominator counts units: each unit alone is 0 % or 100 %).
+    min_level: int = 1
+    counts_units: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,16 @@ class _Definition:
 
 
 def indicators(*, include_elements: bool = False) -> list[IndicatorInfo]:
+    key = ("indicators", include_elements)
+    cached = _cache_get(key)
+    if isinstance(cached, list):
+        return list(cached)
+    found = _indicators(include_elements)
+    _CACHE[key] = (time.monotonic(), found)
+    return list(found)
+
+
+def _indicators(include_elements: bool) -> list[IndicatorInfo]:
     found = [
         _info(i)
         for i in Indicator.objects.filter(is_active=True).order_by("order", "code")
@@ -106,6 +120,8 @@ def _info(indicator: Indicator) -> IndicatorInfo:
         is_ratio=bool(indicator.denominator),
         is_element=False,
         group=indicator.group,
+        min_level=indicator.min_level,
+        counts_units="units(" in indicator.denominator.replace(" ", ""),
     )
 
 
@@ -129,6 +145,33 @@ def _element_info(element: object) -> IndicatorInfo:
 
 
 def _definition(code: str) -> _Definition:
+    key = ("definition", code)
+    cached = _cache_get(key)
+    if isinstance(cached, _Definition):
+        return cached
+    found = _read_definition(code)
+    _CACHE[key] = (time.monotonic(), found)
+    return found
+
+
+# Definitions are read again after a few seconds, and at once after an
+# indicator is saved in this process (see apps.py).
+_CACHE: dict[tuple[str, object], tuple[float, object]] = {}
+_CACHE_SECONDS = 10.0
+
+
+def _cache_get(key: tuple[str, object]) -> object | None:
+    hit = _CACHE.get(key)
+    if hit is None or time.monotonic() - hit[0] > _CACHE_SECONDS:
+        return None
+    return hit[1]
+
+
+def forget() -> None:
+    _CACHE.clear()
+
+
+def _read_definition(code: str) -> _Definition:
     indicator = Indicator.objects.filter(code=code, is_active=True).first()
     if indicator is not None:
         return _Definition(
@@ -388,13 +431,14 @@ def _compute(
 
 
 def _registry(store: Store) -> Registry:
-    manifest = store.manifest()
-    return _cached_registry(tuple(sorted(manifest.get("derived", {}).items())))
-
-
-@lru_cache(maxsize=4)
-def _cached_registry(derived: tuple[tuple[str, int], ...]) -> Registry:
-    return Registry(dict(derived))
+    derived = tuple(sorted(store.manifest().get("derived", {}).items()))
+    key = ("registry", derived)
+    cached = _cache_get(key)
+    if isinstance(cached, Registry):
+        return cached
+    registry = Registry(dict(derived))
+    _CACHE[key] = (time.monotonic(), registry)
+    return registry
 
 
 def years() -> list[int]:

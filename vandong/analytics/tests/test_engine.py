@@ -174,7 +174,9 @@ def test_merged_communes_sum_ratios_recomputed_and_split_estimated() -> None:
         .select("measure", "estimate")
         .iter_rows()
     )
-    assert estimates[HOUSEHOLDS] and estimates[SHARE] and not estimates[MONEY]
+    assert estimates[HOUSEHOLDS]
+    assert estimates[SHARE]
+    assert not estimates[MONEY]
     assert at(SCORE, 100) is None  # does not aggregate; two parts
 
 

@@ -177,7 +177,8 @@ def test_unknown_indicator_level_period_and_tree_are_refused(
     ):
         with pytest.raises(queries.AnalyticsError) as error:
             call()
-        assert error.value.message_vi and error.value.message_en
+        assert error.value.message_vi
+        assert error.value.message_en
 
 
 def test_the_api_answers_rows_and_errors_in_both_languages(
@@ -191,7 +192,7 @@ def test_the_api_answers_rows_and_errors_in_both_languages(
         {
             "indicator": "CULT_SHARE",
             "unit": "12",
-            "level": 3,
+            "level": "3",
             "period": "2025",
             "tree": "current",
         },
@@ -219,7 +220,8 @@ def test_the_command_rebuilds_and_reports(
 ) -> None:
     call_command("analytics", "rebuild", "--cold")
     out = capsys.readouterr().out
-    assert "rows" in out and "(cold)" in out
+    assert "rows" in out
+    assert "(cold)" in out
     call_command("analytics", "status")
     assert "built_at" in capsys.readouterr().out
 
@@ -239,20 +241,22 @@ def test_a_merged_wards_status_is_judged_again_on_its_merged_figures(
         ward.region = "tdmnpb"
         ward.save()
     stored, _ = criteria_set_upload(WARD_SET, file="t.yaml", actor=world.admin)
-    for code, parent, cultural in (
+    for group, parent, cultural in (
         ("03388-91", world.legacy_quyet_tien, True),
         ("03389-91", world.legacy_doan_ket, True),
         ("03389-92", world.legacy_doan_ket, False),
         ("03389-93", world.legacy_doan_ket, False),
     ):
-        make_unit(code, f"Tổ {code}", "to_dan_pho", parent=parent, valid_to=LEGACY_END)
-        write([("VILLAGE_CULTURAL", code, "2024", cultural)])
-    for ward in ("03388", "03389"):
+        make_unit(
+            group, f"Tổ {group}", "to_dan_pho", parent=parent, valid_to=LEGACY_END
+        )
+        write([("VILLAGE_CULTURAL", group, "2024", cultural)])
+    for code in ("03388", "03389"):
         write(
             [
-                ("POPULATION", ward, "2024", 1000),
-                ("HEALTH_INSURED", ward, "2024", 900),
-                ("DRUG_FREE", ward, "2024", True),
+                ("POPULATION", code, "2024", 1000),
+                ("HEALTH_INSURED", code, "2024", 900),
+                ("DRUG_FREE", code, "2024", True),
             ]
         )
     criteria.evaluate(sets=[stored], years=[2024])
