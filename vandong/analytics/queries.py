@@ -448,7 +448,9 @@ def years() -> list[int]:
 def store_state() -> dict[str, object]:
     store = Store()
     manifest = store.manifest()
+    stamp = manifest.get("refreshed_at") or manifest.get("built_at")
     return {
+        "updated": datetime.datetime.fromisoformat(stamp) if stamp else None,
         "built_at": manifest.get("built_at"),
         "refreshed_at": manifest.get("refreshed_at"),
         "rows": sum(manifest.get("rows", {}).values()),

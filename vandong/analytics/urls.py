@@ -9,6 +9,7 @@ urlpatterns = [
     path("pivot/xlsx/", views.pivot_xlsx, name="pivot-xlsx"),
     path("pivot/csv/", views.pivot_csv, name="pivot-csv"),
     path("units/<str:code>/", views.unit_series, name="unit"),
+    path("state/", views.store_state, name="state"),
     path("js/plotly-<str:version>.min.js", views.plotly_script, name="plotly"),
     path("<str:code>/", views.dashboard, name="dashboard"),
 ]

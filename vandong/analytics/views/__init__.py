@@ -9,6 +9,7 @@ from vandong.analytics.views.dashboard import dashboard, home
 from vandong.analytics.views.pivot import pivot_csv, pivot_page, pivot_xlsx
 from vandong.analytics.views.plotly import plotly_script
 from vandong.analytics.views.series import unit_series
+from vandong.analytics.views.state import store_state
 
 __all__ = [
     "dashboard",
@@ -17,5 +18,6 @@ __all__ = [
     "pivot_page",
     "pivot_xlsx",
     "plotly_script",
+    "store_state",
     "unit_series",
 ]
