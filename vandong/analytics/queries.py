@@ -445,6 +445,12 @@ def years() -> list[int]:
     return [int(y) for y in Store().manifest().get("years", [])]
 
 
+def store_stamp() -> str:
+    """What changes whenever the store's figures change."""
+    manifest = Store().manifest()
+    return f"{manifest.get('built_at')}|{manifest.get('refreshed_at')}"
+
+
 def store_state() -> dict[str, object]:
     store = Store()
     manifest = store.manifest()

@@ -14,6 +14,7 @@ Set with `settings.ANALYTICS_REFRESH`.
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -66,6 +67,9 @@ def refresh_task(unit_ids: list[int] | None, years: list[int]) -> None:
     _run(unit_ids, years)
 
 
+SETTLE_SECONDS = 0.05
+
+
 class _Worker:
     """One daemon thread; requests that arrive while it works are merged."""
 
@@ -86,6 +90,14 @@ class _Worker:
         while True:
             first = self.requests.get()
             batch = [first]
+            # A save sends its values and, a moment later, the evaluations
+            # they changed: wait that moment, and roll both up at once.
+            deadline = time.monotonic() + SETTLE_SECONDS
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    batch.append(self.requests.get(timeout=left))
+                except queue.Empty:
+                    break
             while not self.requests.empty():
                 batch.append(self.requests.get_nowait())
             everything = any(ids is None for ids, _ in batch)

@@ -9,7 +9,9 @@ provinces again, in well under a second at national scale.
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -136,12 +138,24 @@ def rebuild(
             rules = registry.rules()
             legacy = rollup(facts, tree.frame(), rules, include_own=False)
             steps.done("legacy", "Tổng hợp theo cây báo cáo / rolled up as reported")
-            current = _current_rows(facts, legacy, tree, registry, rules, years)
-            steps.done(
-                "current", "Tổng hợp theo đơn vị hiện hành / rolled up the current tree"
-            )
-            for name, rows in (("legacy", legacy), ("current", current)):
-                report.rows[name] = _write_tree(store, name, rows, facts, tree, rules)
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                # The legacy tree is written while the current one is computed.
+                written = writer.submit(
+                    _write_tree, store, "legacy", legacy, facts, tree, rules
+                )
+                judged = None if report.cold else store.read(_statuses_path(store))
+                current, judged = _current_rows(
+                    facts, legacy, tree, registry, rules, years, judged
+                )
+                store.write(_statuses_path(store), judged)
+                steps.done(
+                    "current",
+                    "Tổng hợp theo đơn vị hiện hành / rolled up the current tree",
+                )
+                report.rows["current"] = _write_tree(
+                    store, "current", current, facts, tree, rules
+                )
+                report.rows["legacy"] = written.result()
             store.write(store.root / "units.arrow", tree.units)
             steps.done("write", "Ghi kết quả / wrote the tables")
             report.seconds = time.monotonic() - steps.started
@@ -202,12 +216,13 @@ def refresh(
             sources = sorted(set(feeding) | _sources_of(tree, feeding))
             source_facts = _read_facts(store, sources)
             source_rows = _read_rows(store, "legacy", sources)
-            current = _current_rows(
+            current, judged = _current_rows(
                 source_facts, source_rows, tree, registry, rules, years_all
             )
             current = current.filter(
                 pl.Series(np.isin(tree.roots(current["unit"].to_numpy()), feeding))
             )
+            _replace_statuses(store, tree, judged, feeding)
             _write_tree(
                 store, "current", current, source_facts, tree, rules, roots=feeding
             )
@@ -297,40 +312,63 @@ def _current_rows(
     registry: Registry,
     rules: pl.DataFrame,
     years: Sequence[int],
-) -> pl.DataFrame:
+    judged: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The current tree's rows, other than the current units' own facts:
     the legacy figures of the years before the reform carried onto the
     current units (a legacy commune's onto its successors; figures reported
     for a whole district or province onto the current province), the current
-    units counted in every year, and everything rolled up from them."""
+    units counted in every year, their statuses then judged again (unless
+    `judged` gives them), and everything rolled up from them. Returns the
+    rows and the statuses judged."""
     edges = extract.successions()
     derived = [
         i for code, i in registry.derived.items() if code.split(":")[0] in DERIVED_KINDS
     ]
-    is_current = pl.Series(
-        tree.current[np.clip(facts["unit"].to_numpy(), 0, len(tree.current) - 1)]
-    )
-    own = facts.filter(is_current & (pl.col("year") >= REFORM_YEAR))
-    before = pl.concat(
+    units = facts["unit"].to_numpy()
+    years_of = facts["year"].to_numpy()
+    levels = tree.levels(units)
+    current = tree.current[np.clip(units, 0, len(tree.current) - 1)]
+    own = facts.filter(pl.Series(current & (years_of >= REFORM_YEAR)))
+    earlier = years_of < REFORM_YEAR
+    has_edge = np.zeros(len(tree.level_of), dtype=bool)
+    edge_units = edges["unit"].to_numpy()
+    has_edge[edge_units[tree.known(edge_units)]] = True
+    legacy_units = legacy["unit"].to_numpy()
+    legacy_levels = tree.levels(legacy_units)
+    legacy_earlier = legacy["period"].to_numpy() < REFORM_YEAR
+    inside = tree.known(legacy_units)
+
+    def at(frame: pl.DataFrame, mask: np.ndarray) -> pl.DataFrame:
+        return frame.filter(pl.Series(mask))
+
+    # A legacy commune's own figures and what came up to it from its villages.
+    commune_rows = pl.concat(
         [
-            facts.filter(pl.col("year") < REFORM_YEAR).with_columns(
-                pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate")
+            _worked(
+                at(
+                    facts,
+                    earlier & (levels == 3) & has_edge[np.where(levels >= 0, units, 0)],
+                )
             ),
-            legacy.filter(pl.col("period") < REFORM_YEAR).rename({"period": "year"}),
+            at(
+                legacy,
+                legacy_earlier
+                & (legacy_levels == 3)
+                & inside
+                & has_edge[np.where(inside, legacy_units, 0)],
+            ).rename({"period": "year"}),
         ]
-    )
-    levels = tree.levels(before["unit"].to_numpy())
-    communes = set(
-        edges.filter(pl.Series(tree.levels(edges["unit"].to_numpy()) == 3))[
-            "unit"
-        ].to_list()
-    )
-    commune_rows = before.filter(
-        pl.col("unit").is_in(list(communes)) & ~pl.col("measure").is_in(derived)
-    )
-    high = before.filter(
-        pl.Series(levels == 1) & pl.col("measure").is_in(registry.high_level())
-    )
+    ).filter(~pl.col("measure").is_in(derived))
+    high_ids = registry.high_level()
+    high = pl.concat(
+        [
+            _worked(at(facts, earlier & (levels == 1))),
+            at(legacy, legacy_earlier & (legacy_levels == 1)).rename(
+                {"period": "year"}
+            ),
+        ]
+    ).filter(pl.col("measure").is_in(high_ids))
     provinces = tree.units.filter((pl.col("level") == 1) & pl.col("current"))["unit"]
     identity = pl.DataFrame(
         {"unit": provinces, "successor": provinces, "share": 1.0, "split": False},
@@ -346,34 +384,56 @@ def _current_rows(
         ]
     )
     current_units = tree.units.filter(pl.col("current"))
-    counted = extract.unit_counts(
-        registry, current_units, [y for y in years if y < REFORM_YEAR], every_year=True
-    ).with_columns(pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate"))
-    judged = re_evaluated(
-        mapped, before, tree.units, registry, [y for y in years if y < REFORM_YEAR]
-    ).with_columns(pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate"))
-    carried = pl.concat(
-        [mapped, counted.select(mapped.columns), judged.select(mapped.columns)]
+    before = [y for y in years if y < REFORM_YEAR]
+    counted = _worked(
+        extract.unit_counts(registry, current_units, before, every_year=True)
     )
-    inputs = pl.concat(
-        [own.select(list(FACT_SCHEMA)), carried.select(list(FACT_SCHEMA))]
+    if judged is None:
+        villages = at(facts, earlier & (levels == 4))
+        judged = re_evaluated(mapped, villages, tree.units, registry, before)
+    carried = pl.concat(
+        [mapped, counted.select(mapped.columns), _worked(judged).select(mapped.columns)]
     )
     above = rollup(
-        pl.concat(
-            [
-                own.with_columns(
-                    pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate")
-                ),
-                carried,
-            ]
-        ),
+        pl.concat([_worked(own), carried]),
         tree.frame(current_only=True),
         rules,
         include_own=False,
     )
-    del inputs
-    return pl.concat(
+    rows = pl.concat(
         [carried.rename({"year": "period"}).select(list(ROLLUP_SCHEMA)), above]
+    )
+    return rows, judged
+
+
+def _statuses_path(store: Store) -> Path:
+    """The current units' statuses in the years before the reform, judged
+    again on their merged figures: derived facts, kept like the others and
+    made again by a cold rebuild and by every refresh that reaches them."""
+    return store.root / "facts" / "statuses.arrow"
+
+
+def _replace_statuses(
+    store: Store, tree: Tree, judged: pl.DataFrame, roots: Sequence[int]
+) -> None:
+    mine = judged.filter(
+        pl.Series(np.isin(tree.roots(judged["unit"].to_numpy()), list(roots)))
+    )
+    previous = store.read(_statuses_path(store))
+    if previous is not None:
+        others = previous.filter(
+            pl.Series(~np.isin(tree.roots(previous["unit"].to_numpy()), list(roots)))
+        )
+        mine = pl.concat([others, mine.select(previous.columns)])
+    store.write(_statuses_path(store), mine)
+
+
+def _worked(facts: pl.DataFrame) -> pl.DataFrame:
+    """Facts with the rollup's count and estimate columns."""
+    if "n" in facts.columns:
+        return facts
+    return facts.select(list(FACT_SCHEMA)).with_columns(
+        pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate")
     )
 
 
@@ -420,10 +480,17 @@ def _write_tree(
     levels = tree.levels(units)
     keyed = rows.with_columns(pl.Series("root", tree.roots(units), pl.Int32))
     below = keyed.filter(pl.Series(levels >= 1))
-    written = set()
-    for (root,), part in below.partition_by("root", as_dict=True).items():
-        store.write(store.rows_path(name, int(str(root))), part.drop("root"))
-        written.add(int(str(root)))
+    parts = below.partition_by("root", as_dict=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(
+                store.write, store.rows_path(name, int(str(root))), part.drop("root")
+            )
+            for (root,), part in parts.items()
+        ]
+        for future in futures:
+            future.result()
+    written = {int(str(root)) for (root,) in parts}
     for root in set(roots or []) - written:
         store.remove(store.rows_path(name, root))
     # The provinces' rows: what came up to them and their own facts.

@@ -36,16 +36,28 @@ def re_evaluated(
     from vandong.criteria import engine
     from vandong.criteria.services import active_sets
 
-    sets = [s for s in active_sets() if s.level == 3]
-    if not years or not sets or carried.is_empty():
+    specs = [spec_cached(s) for s in active_sets() if s.level == 3]
+    # A set with nothing to judge (being written) is left out.
+    specs = [s for s in specs if s.indicators]
+    if not years or not specs or carried.is_empty():
         return pl.DataFrame(schema=FACT_SCHEMA)
+    # Only the figures the sets read, of the communes carried here.
+    needed = {registry.id_of(code) for s in specs for code in s.elements}
+    ids = [i for i in needed if i is not None]
+    wanted = pl.col("year").is_in(years) & pl.col("measure").is_in(ids)
+    carried = carried.filter(wanted)
+    facts = facts.filter(wanted)
     edges = extract.successions()
     primary = (
         edges.sort("share", descending=True)
         .unique("unit", keep="first")
         .select(pl.col("unit").alias("parent"), pl.col("successor"))
     )
-    communes = units.filter(pl.col("current") & (pl.col("level") == 3))
+    communes = units.filter(
+        pl.col("current")
+        & (pl.col("level") == 3)
+        & pl.col("unit").is_in(carried["unit"].unique().to_list())
+    )
     villages = (
         units.filter(~pl.col("current") & (pl.col("level") == 4))
         .join(primary, on="parent", how="inner")
@@ -58,14 +70,11 @@ def re_evaluated(
         ]
     )
     codes = registry.code_of()
-    wanted = pl.col("year").is_in(years)
     values = (
         pl.concat(
             [
-                carried.filter(
-                    wanted & pl.col("unit").is_in(communes["unit"].to_list())
-                ),
-                facts.filter(wanted & pl.col("unit").is_in(villages["unit"].to_list())),
+                carried,
+                facts.filter(pl.col("unit").is_in(villages["unit"].to_list())),
             ],
             how="diagonal_relaxed",
         )
@@ -83,8 +92,7 @@ def re_evaluated(
         units.filter(pl.col("level") == 1).select("unit", "code").iter_rows()
     )
     judged = []
-    for stored in sets:
-        spec = spec_cached(stored)
+    for spec in specs:
         set_years = [y for y in years if spec.applies_in(y)]
         if not set_years:
             continue

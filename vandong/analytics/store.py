@@ -91,7 +91,13 @@ class Store:
         if not folder.exists():
             return []
         # Files are named <root>-<level>.arrow.
-        return sorted({int(p.stem.split("-")[0]) for p in folder.glob("*.arrow")})
+        return sorted(
+            {
+                int(p.stem.split("-")[0])
+                for p in folder.glob("*-*.arrow")
+                if p.stem.split("-")[0].isdigit()
+            }
+        )
 
     def row_parts(self, tree: str) -> list[int]:
         folder = self.root / tree

@@ -2,11 +2,12 @@
 
 from collections.abc import Sequence
 
+import numpy as np
 import polars as pl
 
 from vandong.analytics.engine.rollup import (
-    _KEY,
     _aggregate,
+    _dense_sums,
     _Rules,
     _weighted_products,
     _working,
@@ -41,9 +42,100 @@ def map_to_successors(
     never inherited from one part.
     """
     known = _Rules(rules)
+    rows = _working(rows)
+    if rows.is_empty() or edges.is_empty():
+        return pl.DataFrame(schema=rows.schema)
+    statuses = list(all_of)
+    # Every measure summed into the successors in one dense pass (the
+    # measures that do not simply sum are redone below from their own rows).
+    summed = _summed_into_successors(rows, edges, known, statuses)
+    odd = set(known.special_all)
+    plain = summed.filter(~pl.col("measure").is_in(list(odd)))
+    if statuses:
+        plain = _statuses(plain, edges, statuses)
+    parts = [plain]
+    involved = rows.filter(pl.col("measure").is_in(known.involved))
+    if not involved.is_empty():
+        parts.append(_by_rule(involved, edges, known))
+    mapped = pl.concat(parts)
+    if known.ratios.is_empty():
+        return mapped
+    ratio_ids = known.ratios["measure"].to_list()
+    return pl.concat(
+        [
+            mapped.filter(~pl.col("measure").is_in(ratio_ids)),
+            recompute_ratios(mapped, known.ratios).select(mapped.columns),
+        ]
+    )
+
+
+def _summed_into_successors(
+    rows: pl.DataFrame, edges: pl.DataFrame, known: _Rules, statuses: list[int]
+) -> pl.DataFrame:
+    """One dense pass: a merged or renamed unit's rows go to its successor;
+    a split unit's rows, once per successor, each taking its share (statuses
+    whole), through one stand-in unit id per edge."""
+    single = edges.filter(pl.len().over("unit") == 1)
+    split = edges.filter(pl.len().over("unit") > 1)
+    top = max(int(str(rows["unit"].max())), int(str(edges["unit"].max()))) + 1
+    successor_of = np.full(top + split.height, -1, dtype=np.int32)
+    successor_of[single["unit"].to_numpy()] = single["successor"].to_numpy()
+    frames = [rows]
+    if split.height:
+        successor_of[top:] = split["successor"].to_numpy()
+        whole = [
+            m for agg in ("min", "max", "ratio", "none") for m in known.by_agg[agg]
+        ]
+        whole += statuses
+        stand_ins = split.with_row_index("edge").select(
+            "unit", (pl.col("edge").cast(pl.Int32) + top).alias("stand_in"), "share"
+        )
+        shares = rows.join(stand_ins, on="unit", how="inner").select(
+            "measure",
+            pl.col("stand_in").alias("unit"),
+            "year",
+            pl.when(pl.col("measure").is_in(whole))
+            .then(pl.col("value"))
+            .otherwise(pl.col("value") * pl.col("share"))
+            .alias("value"),
+            "n",
+            pl.lit(True).alias("estimate"),
+        )
+        frames.append(shares)
+    return _dense_sums(pl.concat(frames), successor_of)
+
+
+def _statuses(
+    summed: pl.DataFrame, edges: pl.DataFrame, statuses: list[int]
+) -> pl.DataFrame:
+    """A yes/no figure is yes for a successor only where every part said yes:
+    the sum of the parts' 1s equals the number of its parts."""
+    parts = edges.group_by(pl.col("successor").alias("unit")).agg(
+        pl.len().cast(pl.Float64).alias("parts")
+    )
+    is_status = pl.col("measure").is_in(statuses)
+    judged = (
+        summed.filter(is_status)
+        .join(parts, on="unit", how="left")
+        .with_columns(
+            pl.when(pl.col("value") >= pl.col("parts") - 1e-9)
+            .then(1.0)
+            .otherwise(0.0)
+            .alias("value")
+        )
+        .drop("parts")
+    )
+    return pl.concat([summed.filter(~is_status), judged])
+
+
+def _by_rule(rows: pl.DataFrame, edges: pl.DataFrame, known: _Rules) -> pl.DataFrame:
+    """The measures that do not simply sum (and the weights they need),
+    carried by their rules: weighted averages weighted again, minima and
+    maxima taken again, ratios kept where a lone part gives them, figures
+    that do not aggregate across one-to-one edges only."""
     # Weighted averages become sums (value x weight, and the weight) on the
     # legacy units, before several of them meet on one successor.
-    rows = _weighted_products(_working(rows), known)
+    rows = _weighted_products(rows, known)
     mapped = rows.join(edges, on="unit", how="inner")
     not_scaled = [
         m for agg in ("min", "max", "ratio", "none") for m in known.by_agg[agg]
@@ -60,47 +152,12 @@ def map_to_successors(
         "n",
         (pl.col("estimate") | pl.col("split")).alias("estimate"),
     )
-    # A figure that does not aggregate crosses a one-to-one edge as it is.
     one_to_one = edges.filter(
         (pl.len().over("successor") == 1) & (pl.len().over("unit") == 1)
     )["successor"].to_list()
     lone = mapped.filter(
         pl.col("measure").is_in(known.by_agg["none"]) & pl.col("unit").is_in(one_to_one)
     )
-    is_all_of = pl.col("measure").is_in(list(all_of))
-    statuses = _all_of(mapped.filter(is_all_of), edges)
-    grouped = _aggregate(mapped.filter(~is_all_of), known)
-    grouped = grouped.filter(pl.col("measure") >= 0)
-    if not known.ratios.is_empty():
-        ratio_ids = known.ratios["measure"].to_list()
-        grouped = pl.concat(
-            [
-                grouped.filter(~pl.col("measure").is_in(ratio_ids)),
-                recompute_ratios(grouped, known.ratios).select(grouped.columns),
-            ]
-        )
-    return pl.concat(
-        [grouped, statuses.select(grouped.columns), lone.select(grouped.columns)]
-    )
-
-
-def _all_of(rows: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
-    parts = edges.group_by(pl.col("successor").alias("unit")).agg(
-        pl.len().cast(pl.Int32).alias("parts")
-    )
-    return (
-        rows.group_by(_KEY)
-        .agg(
-            pl.col("value").min(),
-            pl.len().cast(pl.Int32).alias("reported"),
-            pl.col("n").sum().cast(pl.Int32),
-            pl.col("estimate").any(),
-        )
-        .join(parts, on="unit", how="left")
-        .with_columns(
-            pl.when(pl.col("reported") >= pl.col("parts"))
-            .then(pl.col("value"))
-            .otherwise(0.0)
-            .alias("value")
-        )
-    )
+    grouped = _aggregate(mapped, known)
+    grouped = grouped.filter(pl.col("measure").is_in(known.special))
+    return pl.concat([grouped, lone.select(grouped.columns)])
