@@ -30,7 +30,22 @@ from vandong.core.errors import DomainError
 from vandong.geo.models import Level
 
 FIXTURES = Path(__file__).parent / "fixtures" / "excel"
-LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+
+
+def _libreoffice_calc() -> str | None:
+    """LibreOffice with its spreadsheet (Calc) installed: a Writer-only
+    install opens no .xlsx."""
+    found = shutil.which("libreoffice") or shutil.which("soffice")
+    if found is None:
+        return None
+    program = Path(found).resolve().parent
+    calc = list(program.glob("libsclo.so")) + list(
+        Path("/usr/lib/libreoffice/program").glob("libsclo.so")
+    )
+    return found if calc else None
+
+
+LIBREOFFICE = _libreoffice_calc()
 
 # The village data set's columns: D..I.
 ELEMENTS = [
@@ -966,7 +981,7 @@ def test_formulas_and_merges_saved_by_libreoffice_are_refused(world, catalog):
 
 @pytest.mark.skipif(
     LIBREOFFICE is None,
-    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui); "
+    reason="LibreOffice Calc is not installed (apt-get install libreoffice-calc-nogui); "
     "the committed fixtures cover its files without it",
 )
 def test_a_fresh_template_survives_libreoffice(world, catalog, tmp_path):
