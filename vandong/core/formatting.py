@@ -1,5 +1,6 @@
 """Vietnamese number notation in one place: 2.142.500 and 61,5%."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal, format_percent
@@ -84,3 +85,70 @@ def money_vi(
     )
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return f"{format_decimal(scaled, format=pattern, locale='vi')} {word}"
+
+
+# --- report phrasing (issue 7): padded counts, rounded figures, dates -------------
+
+
+def count_vi(value: int | float | Decimal | None, width: int = 2) -> str:
+    """A count written with at least `width` digits, as reports write the
+    numerator of a ratio: 5 -> "05" (05/12); 24 -> "24"; 1143 -> "1.143"."""
+    if value is None:
+        return ""
+    whole = int(Decimal(str(value)).to_integral_value(rounding=ROUND_HALF_UP))
+    if abs(whole) >= 10 ** max(width, 3):
+        return number_vi(whole)
+    return str(whole).zfill(width) if whole >= 0 else "-" + str(-whole).zfill(width)
+
+
+APPROX_MODES = ("nearest", "floor", "ceil")
+
+
+def approx_vi(
+    value: int | float | Decimal | None, step: float | Decimal, mode: str = "nearest"
+) -> str:
+    """A figure rounded to `step` with the word a report puts before it when
+    the rounding changed it: "trên" (over) when the figure is above the
+    rounded one, "gần" (nearly) when below, "dưới" (under) for `ceil`.
+
+    mode="floor": 7.120 step 1.000 -> "trên 7.000"; 50,6 step 1 -> "trên 50".
+    mode="nearest": 2.985 step 1.000 -> "gần 3.000"; 6.340 step 100 -> "trên 6.300".
+    mode="ceil": 19,4 step 1 -> "dưới 20".
+    A figure equal to its rounding has no word: 8.000 -> "8.000".
+    """
+    if value is None:
+        return ""
+    if mode not in APPROX_MODES:
+        raise ValueError(f"unknown rounding mode {mode!r}")
+    exact = Decimal(str(value))
+    size = Decimal(str(step))
+    if size <= 0:
+        raise ValueError("the step must be positive")
+    rounding = {
+        "nearest": ROUND_HALF_UP,
+        "floor": "ROUND_FLOOR",
+        "ceil": "ROUND_CEILING",
+    }[mode]
+    shown = (exact / size).quantize(Decimal(1), rounding=rounding) * size
+    digits = max(0, -size.normalize().as_tuple().exponent)  # type: ignore[operator]
+    text = quantity_vi(shown, digits)
+    if exact > shown:
+        word = "trên "
+    elif exact < shown:
+        word = "dưới " if mode == "ceil" else "gần "
+    else:
+        word = ""
+    return word + text
+
+
+def date_vi(day: datetime.date) -> str:
+    """A date in running text: "ngày 30/9/2016"."""
+    return f"ngày {day.day}/{day.month}/{day.year}"
+
+
+def place_date_vi(place: str, day: datetime.date) -> str:
+    """The place and date line of an official document: days under 10 and
+    the months 1 and 2 written with a leading 0 (Nghị định 30/2020/NĐ-CP,
+    Phụ lục I, II.4.b): "Lai Châu, ngày 05 tháng 02 năm 2021"."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
