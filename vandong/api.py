@@ -55,6 +55,7 @@ def _add_routers() -> None:
     from vandong.criteria.api import router as criteria_router
     from vandong.geo.api import router as geo_router
     from vandong.petitions.api import router as petitions_router
+    from vandong.portal.api import router as portal_router
     from vandong.registries.conferences.api import router as conferences_router
     from vandong.registries.contributions.api import router as contributions_router
     from vandong.registries.ocop.api import router as ocop_router
@@ -68,6 +69,7 @@ def _add_routers() -> None:
     api.add_router("/", targets_router, tags=["targets"])
     api.add_router("/contributions", contributions_router, tags=["contributions"])
     api.add_router("/petitions", petitions_router, tags=["petitions"])
+    api.add_router("/public", portal_router, tags=["public portal"])
     api.add_router("/", ocop_router, tags=["OCOP products"])
     api.add_router("/", models_router, tags=["models and teams"])
     api.add_router("/", conferences_router, tags=["dialogue conferences"])

@@ -67,8 +67,10 @@ INSTALLED_APPS = [
     "vandong.collect",
     "vandong.criteria",
     "vandong.analytics",
+    "vandong.reports",
     "vandong.registries",
     "vandong.petitions",
+    "vandong.portal",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +130,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("VANDONG_CACHE_DIR", str(DATA_DIR / "cache")),
+        # Room for the rate-limit counters and the portal's entries: a full
+        # file cache drops a third of its entries at random.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 

@@ -12,8 +12,10 @@ urlpatterns = [
     path("data/", include("vandong.collect.urls")),
     path("criteria/", include("vandong.criteria.urls")),
     path("analytics/", include("vandong.analytics.urls")),
+    path("reports/", include("vandong.reports.urls")),
     path("registries/", include("vandong.registries.urls")),
     path("petitions/", include("vandong.petitions.urls")),
+    path("cong-khai/", include("vandong.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
