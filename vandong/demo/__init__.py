@@ -11,6 +11,7 @@ from vandong.demo.contributions import load_demo_contributions
 from vandong.demo.criteria import load_demo_criteria
 from vandong.demo.geo import load_lai_chau, load_sample_villages
 from vandong.demo.petitions import load_demo_petitions
+from vandong.demo.portal import load_demo_portal
 from vandong.demo.registries import load_demo_registries
 from vandong.demo.users import DEMO_PASSWORD, DEMO_USERS, load_demo_users
 
@@ -28,4 +29,5 @@ def demo_load(progress: Progress) -> None:
     load_demo_registries(progress)
     load_demo_criteria(progress)
     load_demo_petitions(progress)
+    load_demo_portal(progress)
     load_demo_analytics(progress)

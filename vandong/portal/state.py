@@ -173,6 +173,24 @@ def _params(paths: list[str], periods: Iterable[int]) -> list[Any]:
     return [*periods, *(p + "%" for p in paths), ApprovalState.APPROVED]
 
 
+def unapproved_forms(
+    province: Unit, years: Iterable[int]
+) -> list[tuple[int, int, int]]:
+    """Every unapproved (data set, unit, period) holding values in the
+    province's years (with the legacy units they came from)."""
+    wanted = list(years)
+    periods = year_periods(wanted)
+    paths = sorted({p for y in wanted for p in source_paths(province, y)})
+    if not periods or not paths:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _gap_sql("t.data_set_id, t.unit_id, t.period_id", len(paths), len(periods)),
+            _params(paths, periods),
+        )
+        return [(int(a), int(b), int(c)) for a, b, c in cursor.fetchall()]
+
+
 def years_with_values(province: Unit, years: Iterable[int]) -> set[int]:
     """Those of `years` in which the province's figures hold any value."""
     return {y for y in set(years) if has_values(province, y)}
