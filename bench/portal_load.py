@@ -70,13 +70,14 @@ def prepare() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from vandong.catalog.models import Period, PeriodKind
     from vandong.collect.models import Approval, ApprovalState
     from vandong.geo.models import Level, Unit
     from vandong.portal import services, state
+    from vandong.portal.models import Publication
 
     province = Unit.objects.get(code="12", level=Level.PROVINCE)
     years = sorted(
@@ -86,12 +87,7 @@ def prepare() -> None:
     )
     started = time.perf_counter()
     periods = state.year_periods(years)
-    sql = state._gap_sql(  # the portal's own "not approved" query
-        "t.data_set_id, t.unit_id, t.period_id", 1, len(periods)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, state._params([province.path], periods))
-        triples = cursor.fetchall()
+    triples = state.unapproved_forms(province, years)
     now = timezone.now()
     with transaction.atomic():
         Approval.objects.filter(
@@ -114,7 +110,12 @@ def prepare() -> None:
     officer = get_user_model().objects.get(username="tinh")
     published = []
     for year in years:
-        if year == UNPUBLISHED_YEAR or not state.has_values(province, year):
+        if year == UNPUBLISHED_YEAR:
+            # The demo publishes its past years: this one is browsed unpublished.
+            if Publication.objects.filter(province=province, year=year).exists():
+                services.withdraw(actor=officer, province=province, year=year)
+            continue
+        if not state.has_values(province, year):
             continue
         services.publish(actor=officer, province=province, year=year)
         published.append(year)

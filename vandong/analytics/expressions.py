@@ -16,6 +16,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from vandong.catalog.expressions import ExpressionError
+
+__all__ = ["DERIVED_KINDS", "ExpressionError", "Sum", "check", "parse"]
+
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
     r"|(?P<op>[-+*(),]))"
@@ -23,13 +27,6 @@ _TOKEN = re.compile(
 # The counts kept for every unit and year, besides the data elements.
 DERIVED_KINDS = ("units", "met", "evaluated", "recognized")
 _FUNCTIONS = DERIVED_KINDS
-
-
-class ExpressionError(ValueError):
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
 
 
 @dataclass(frozen=True)

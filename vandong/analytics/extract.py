@@ -259,27 +259,35 @@ def evaluations(registry: Registry, scope: Scope) -> pl.DataFrame:
         .sort(pl.col("province") != "", descending=True)
         .unique(["unit", "kind", "year"], keep="first")
     )
+    return verdict_facts(frame, registry)
+
+
+def verdict_facts(verdicts: pl.DataFrame, registry: Registry) -> pl.DataFrame:
+    """Verdicts (unit, kind, year, status; one per unit, kind and year) as
+    the facts `met:<kind>` (1 or 0) and `evaluated:<kind>` (1)."""
     parts = []
-    for kind in frame["kind"].unique().to_list():
+    for kind in verdicts["kind"].unique().to_list():
         met = registry.id_of(derived_code("met", kind), create=True)
         judged = registry.id_of(derived_code("evaluated", kind), create=True)
-        these = frame.filter(pl.col("kind") == kind)
+        these = verdicts.filter(pl.col("kind") == kind)
         parts.append(
             these.select(
                 pl.lit(met, pl.Int32).alias("measure"),
-                "unit",
-                "year",
+                pl.col("unit").cast(pl.Int32),
+                pl.col("year").cast(pl.Int32),
                 (pl.col("status") == "met").cast(pl.Float64).alias("value"),
             )
         )
         parts.append(
             these.select(
                 pl.lit(judged, pl.Int32).alias("measure"),
-                "unit",
-                "year",
+                pl.col("unit").cast(pl.Int32),
+                pl.col("year").cast(pl.Int32),
                 pl.lit(1.0).alias("value"),
             )
         )
+    if not parts:
+        return pl.DataFrame(schema=FACT_SCHEMA)
     return pl.concat(parts)
 
 

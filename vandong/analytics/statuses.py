@@ -12,7 +12,7 @@ import polars as pl
 
 from vandong.analytics import extract
 from vandong.analytics.engine import FACT_SCHEMA
-from vandong.analytics.measures import Registry, derived_code
+from vandong.analytics.measures import Registry
 
 _VALUES = {
     "unit_id": pl.Int64,
@@ -117,29 +117,9 @@ def re_evaluated(
         pl.concat(judged)
         .sort("layer", descending=True)
         .unique(["unit_id", "kind", "year"], keep="first")
+        .rename({"unit_id": "unit"})
     )
-    parts = []
-    for kind in verdicts["kind"].unique().to_list():
-        met = registry.id_of(derived_code("met", kind), create=True)
-        judged_id = registry.id_of(derived_code("evaluated", kind), create=True)
-        these = verdicts.filter(pl.col("kind") == kind)
-        parts.append(
-            these.select(
-                pl.lit(met, pl.Int32).alias("measure"),
-                pl.col("unit_id").cast(pl.Int32).alias("unit"),
-                "year",
-                (pl.col("status") == "met").cast(pl.Float64).alias("value"),
-            )
-        )
-        parts.append(
-            these.select(
-                pl.lit(judged_id, pl.Int32).alias("measure"),
-                pl.col("unit_id").cast(pl.Int32).alias("unit"),
-                "year",
-                pl.lit(1.0).alias("value"),
-            )
-        )
-    return pl.concat(parts)
+    return extract.verdict_facts(verdicts, registry)
 
 
 def _unit_columns() -> list[pl.Expr]:
