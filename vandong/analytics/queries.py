@@ -11,7 +11,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 
 from vandong.analytics import expressions
@@ -313,7 +312,12 @@ def rows(
         frame = frame.filter(
             pl.col("period").is_in(years + [phase_code(a, b) for a, b in spans])
         )
-    return _compute(definition, ids, frame, targets)
+    own_factor = (
+        registry.elements[definition.own].rule.factor
+        if definition.own in registry.elements
+        else 1.0
+    )
+    return _compute(definition, ids, frame, targets, own_factor)
 
 
 def series(code: str, unit: Unit, *, tree: str = "current") -> list[Row]:
@@ -359,21 +363,37 @@ def _read(
     return pl.concat(frames)
 
 
+_KEY = ["unit", "period"]
+
+
 def _side(
-    side: expressions.Sum | None, ids: dict[str, int | None], values: dict[int, float]
-) -> float | None:
-    """A side's value: None when none of its terms has a figure; a term
-    without one counts 0 when others have (no wards of a type: none met)."""
+    frame: pl.DataFrame,
+    side: expressions.Sum | None,
+    ids: dict[str, int | None],
+    name: str,
+) -> pl.DataFrame | None:
+    """A side's value per (unit, period), as whole columns: only where one
+    of its terms has a figure; a term without one counts 0 when others have
+    (no wards of a type: none met)."""
     if side is None:
         return None
-    total, seen = 0.0, False
-    for code, factor in side.terms:
-        measure = ids.get(code)
-        if measure is None or measure not in values:
-            continue
-        total += factor * values[measure]
-        seen = True
-    return total if seen else None
+    terms = [(ids[c], f) for c, f in side.terms if ids.get(c) is not None]
+    if not terms:
+        return (
+            frame.select(_KEY)
+            .clear()
+            .with_columns(pl.lit(None, pl.Float64).alias(name))
+        )
+    factors = (
+        pl.DataFrame(terms, schema={"measure": pl.Int32, "f": pl.Float64}, orient="row")
+        .group_by("measure")
+        .agg(pl.col("f").sum())
+    )
+    return (
+        frame.join(factors, on="measure")
+        .group_by(_KEY)
+        .agg((pl.col("value") * pl.col("f")).sum().alias(name))
+    )
 
 
 def _compute(
@@ -381,36 +401,47 @@ def _compute(
     ids: dict[str, int | None],
     frame: pl.DataFrame,
     targets: list[Unit],
+    own_factor: float,
 ) -> list[Row]:
+    frame = frame.filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
+    table = frame.group_by(_KEY).agg(pl.col("estimate").any())
+    for name, side in (("num", definition.numerator), ("den", definition.denominator)):
+        part = _side(frame, side, ids, name)
+        table = (
+            table.join(part, on=_KEY, how="left")
+            if part is not None
+            else (table.with_columns(pl.lit(None, pl.Float64).alias(name)))
+        )
+    own_id = ids.get(definition.own) if definition.own else None
+    own = (
+        frame.filter(pl.col("measure") == own_id).select(
+            *_KEY, pl.col("value").alias("own")
+        )
+        if own_id is not None
+        else None
+    )
+    table = (
+        table.join(own, on=_KEY, how="left")
+        if own is not None
+        else (table.with_columns(pl.lit(None, pl.Float64).alias("own")))
+    )
+    num, den = pl.col("num"), pl.col("den")
+    ratio = pl.when(den != 0).then(num / den)
+    if definition.own is not None:
+        # A data element: its own rolled-up figure, else its parts'.
+        value = pl.coalesce(pl.col("own"), own_factor * ratio)
+    elif definition.denominator is None:
+        value = definition.info.factor * num
+    else:
+        value = definition.info.factor * ratio
+    table = table.with_columns(value.alias("value")).filter(
+        pl.any_horizontal(pl.col("value", "num", "den").is_not_null())
+    )
     by_id = {u.pk: u for u in targets}
-    cells: dict[tuple[int, int], dict[int, float]] = {}
-    estimates: dict[tuple[int, int], bool] = {}
-    for measure, unit, period, value, estimate in frame.select(
-        "measure", "unit", "period", "value", "estimate"
-    ).iter_rows():
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            continue
-        key = (unit, period)
-        cells.setdefault(key, {})[measure] = value
-        estimates[key] = estimates.get(key, False) or bool(estimate)
     result = []
-    factor = definition.info.factor
-    for (unit_id, period), values in cells.items():
-        numerator = _side(definition.numerator, ids, values)
-        denominator = _side(definition.denominator, ids, values)
-        if definition.own is not None:
-            own_id = ids.get(definition.own)
-            value = values.get(own_id) if own_id is not None else None
-            if value is None and numerator is not None and denominator:
-                value = 100.0 * numerator / denominator
-        elif definition.denominator is None:
-            value = None if numerator is None else factor * numerator
-        elif numerator is not None and denominator:
-            value = factor * numerator / denominator
-        else:
-            value = None
-        if value is None and numerator is None and denominator is None:
-            continue
+    for unit_id, period, estimate, numerator, denominator, value in table.select(
+        "unit", "period", "estimate", "num", "den", "value"
+    ).iter_rows():
         unit = by_id.get(unit_id)
         result.append(
             Row(
@@ -423,7 +454,7 @@ def _compute(
                 value=value,
                 numerator=numerator,
                 denominator=denominator,
-                estimate=estimates.get((unit_id, period), False),
+                estimate=bool(estimate),
             )
         )
     result.sort(key=lambda r: (r.unit_code, len(r.period), r.period))

@@ -119,6 +119,7 @@ def rebuild(
         try:
             manifest = store.manifest()
             tree = Tree.of(extract.units())
+            edges = extract.successions()
             if cold or not manifest.get("built_at") or not store.fact_roots():
                 report.cold = True
                 store.clear()
@@ -145,7 +146,7 @@ def rebuild(
                 )
                 judged = None if report.cold else store.read(_statuses_path(store))
                 current, judged = _current_rows(
-                    facts, legacy, tree, registry, rules, years, judged
+                    facts, legacy, tree, registry, rules, years, edges, judged
                 )
                 store.write(_statuses_path(store), judged)
                 steps.done(
@@ -211,13 +212,15 @@ def refresh(
         _write_tree(
             store, "legacy", legacy, legacy_facts, tree, rules, roots=sorted(roots)
         )
-        feeding = _feeding_roots(tree, sorted(roots))
+        # The lineage, read once for the whole refresh.
+        edges = extract.successions()
+        feeding = _feeding_roots(tree, sorted(roots), edges)
         if feeding:
-            sources = sorted(set(feeding) | _sources_of(tree, feeding))
+            sources = sorted(set(feeding) | _sources_of(tree, feeding, edges))
             source_facts = _read_facts(store, sources)
             source_rows = _read_rows(store, "legacy", sources)
             current, judged = _current_rows(
-                source_facts, source_rows, tree, registry, rules, years_all
+                source_facts, source_rows, tree, registry, rules, years_all, edges
             )
             current = current.filter(
                 pl.Series(np.isin(tree.roots(current["unit"].to_numpy()), feeding))
@@ -312,6 +315,7 @@ def _current_rows(
     registry: Registry,
     rules: pl.DataFrame,
     years: Sequence[int],
+    edges: pl.DataFrame,
     judged: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The current tree's rows, other than the current units' own facts:
@@ -321,7 +325,6 @@ def _current_rows(
     units counted in every year, their statuses then judged again (unless
     `judged` gives them), and everything rolled up from them. Returns the
     rows and the statuses judged."""
-    edges = extract.successions()
     derived = [
         i for code, i in registry.derived.items() if code.split(":")[0] in DERIVED_KINDS
     ]
@@ -390,7 +393,7 @@ def _current_rows(
     )
     if judged is None:
         villages = at(facts, earlier & (levels == 4))
-        judged = re_evaluated(mapped, villages, tree.units, registry, before)
+        judged = re_evaluated(mapped, villages, tree.units, registry, before, edges)
     carried = pl.concat(
         [mapped, counted.select(mapped.columns), _worked(judged).select(mapped.columns)]
     )
@@ -437,10 +440,9 @@ def _worked(facts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _feeding_roots(tree: Tree, roots: Sequence[int]) -> list[int]:
+def _feeding_roots(tree: Tree, roots: Sequence[int], edges: pl.DataFrame) -> list[int]:
     """The current provinces whose figures the facts of these provinces
     reach: themselves where they are current, and their successors."""
-    edges = extract.successions()
     under = tree.units.filter(pl.col("root").is_in(list(roots)))["unit"]
     targets = edges.filter(pl.col("unit").is_in(under.to_list()))[
         "successor"
@@ -450,9 +452,10 @@ def _feeding_roots(tree: Tree, roots: Sequence[int]) -> list[int]:
     return sorted(found - {-1})
 
 
-def _sources_of(tree: Tree, current_roots: Sequence[int]) -> set[int]:
+def _sources_of(
+    tree: Tree, current_roots: Sequence[int], edges: pl.DataFrame
+) -> set[int]:
     """The provinces (path roots) whose legacy units feed these current ones."""
-    edges = extract.successions()
     under = tree.units.filter(pl.col("root").is_in(list(current_roots)))["unit"]
     sources = edges.filter(pl.col("successor").is_in(under.to_list()))[
         "unit"

@@ -28,10 +28,12 @@ def re_evaluated(
     units: pl.DataFrame,
     registry: Registry,
     years: list[int],
+    edges: pl.DataFrame,
 ) -> pl.DataFrame:
     """`met:<kind>` and `evaluated:<kind>` facts of the current communes in
     `years`, from the commune-level sets. `carried`: the legacy figures
-    carried onto the current units; `facts`: the legacy villages' own."""
+    carried onto the current units; `facts`: the legacy villages' own;
+    `edges`: the succession edges (`extract.successions`)."""
     from vandong.catalog.criteria.store import spec_cached
     from vandong.criteria import engine
     from vandong.criteria.services import active_sets
@@ -47,7 +49,6 @@ def re_evaluated(
     wanted = pl.col("year").is_in(years) & pl.col("measure").is_in(ids)
     carried = carried.filter(wanted)
     facts = facts.filter(wanted)
-    edges = extract.successions()
     primary = (
         edges.sort("share", descending=True)
         .unique("unit", keep="first")

@@ -99,12 +99,6 @@ class Store:
             }
         )
 
-    def row_parts(self, tree: str) -> list[int]:
-        folder = self.root / tree
-        if not folder.exists():
-            return []
-        return sorted(int(p.stem) for p in folder.glob("*.arrow") if p.stem != TOP)
-
     def read(self, path: Path) -> pl.DataFrame | None:
         """A file's frame, shared between readers of this process until the
         file is replaced."""

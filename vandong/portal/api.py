@@ -90,17 +90,28 @@ def province(
     tree: str | None = None,
     on: str | None = None,
 ) -> HttpResponse:
-    unit = _unit(code, on, Level.PROVINCE)
-    if unit is None:
+    asked = _province_asked(code, year, tree, on)
+    if asked is None:
         return _not_found("tỉnh", "province")
-    chosen = payloads.choose_year(year, state.public_years(unit))
-    chosen_tree = payloads.choose_tree(tree, chosen)
-    parts = payloads.province_parts(unit, chosen, chosen_tree)
+    unit, chosen, chosen_tree, parts = asked
     return _cached(  # type: ignore[no-any-return]
         request,
         parts,
         lambda: payloads.province(unit, chosen, chosen_tree, parts),
     )
+
+
+def _province_asked(
+    code: str, year: str | None, tree: str | None, on: str | None
+) -> tuple[Unit, Any, Any, Any] | None:
+    """The province, year, tree and cache key a request asks for; None if
+    no province has the code."""
+    unit = _unit(code, on, Level.PROVINCE)
+    if unit is None:
+        return None
+    chosen = payloads.choose_year(year, state.public_years(unit))
+    chosen_tree = payloads.choose_tree(tree, chosen)
+    return unit, chosen, chosen_tree, payloads.province_parts(unit, chosen, chosen_tree)
 
 
 @router.get(
@@ -118,12 +129,10 @@ def province_charts(
     tree: str | None = None,
     on: str | None = None,
 ) -> HttpResponse:
-    unit = _unit(code, on, Level.PROVINCE)
-    if unit is None:
+    asked = _province_asked(code, year, tree, on)
+    if asked is None:
         return _not_found("tỉnh", "province")
-    chosen = payloads.choose_year(year, state.public_years(unit))
-    chosen_tree = payloads.choose_tree(tree, chosen)
-    parts = payloads.province_parts(unit, chosen, chosen_tree)
+    unit, chosen, chosen_tree, parts = asked
     return _cached(  # type: ignore[no-any-return]
         request,
         ("charts", *parts),

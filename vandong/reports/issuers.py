@@ -31,6 +31,7 @@ Sources are listed in docs/reports.md.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from vandong.core.formatting import place_date_vi
 from vandong.geo.models import Unit
@@ -92,6 +93,26 @@ class Layout:
     line_spacing: float = 1.15
     # the dividers under the motto and the issuing body
     body_line_ratio: float = 0.4  # of the body name's width (1/3 to 1/2)
+
+
+# Sizes (pt) of Nghị định 30/2020/NĐ-CP, Phụ lục I; the Front's documents
+# follow them too.
+_STATE_SIZES: dict[str, Any] = {
+    "parent_size": 13,
+    "body_size_header": 13,
+    "motto_sizes": (12, 13),
+    "number_size": 13,
+    "date_size": 14,
+    "title_size": 14,
+    "subject_size": 14,
+    "text_size": 14,
+    "signature_size": 14,
+    "recipients_label_size": 12,
+    "recipients_size": 11,
+    "recipients_label_underline": False,
+    "recipients_label_italic": True,
+    "page_number_size": 13,
+}
 
 
 def _short(unit: Unit) -> str:
@@ -279,20 +300,7 @@ def layout(
             recipients=recipients or default_recipients,
             archive="Lưu: VT, VP.",
             issuer_name=name,
-            parent_size=13,
-            body_size_header=13,
-            motto_sizes=(12, 13),
-            number_size=13,
-            date_size=14,
-            title_size=14,
-            subject_size=14,
-            text_size=14,
-            signature_size=14,
-            recipients_label_size=12,
-            recipients_size=11,
-            recipients_label_underline=False,
-            recipients_label_italic=True,
-            page_number_size=13,
+            **_STATE_SIZES,
         )
     # state
     if unit is None:
@@ -332,18 +340,5 @@ def layout(
         recipients=recipients or default_recipients,
         archive="Lưu: VT.",
         issuer_name=name,
-        parent_size=13,
-        body_size_header=13,
-        motto_sizes=(12, 13),
-        number_size=13,
-        date_size=14,
-        title_size=14,
-        subject_size=14,
-        text_size=14,
-        signature_size=14,
-        recipients_label_size=12,
-        recipients_size=11,
-        recipients_label_underline=False,
-        recipients_label_italic=True,
-        page_number_size=13,
+        **_STATE_SIZES,
     )

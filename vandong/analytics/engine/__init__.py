@@ -22,7 +22,6 @@ from vandong.analytics.engine.frames import (
     UNIT_SCHEMA,
     Rule,
     phase_code,
-    phase_of_code,
     rules_frame,
 )
 from vandong.analytics.engine.mapping import map_to_successors
@@ -36,7 +35,6 @@ __all__ = [
     "Rule",
     "map_to_successors",
     "phase_code",
-    "phase_of_code",
     "phases",
     "recompute_ratios",
     "rollup",

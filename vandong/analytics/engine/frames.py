@@ -73,10 +73,3 @@ def rules_frame(rules: list[Rule]) -> pl.DataFrame:
 
 def phase_code(start: int, end: int) -> int:
     return start * 10000 + end
-
-
-def phase_of_code(code: int) -> tuple[int, int] | None:
-    """(start, end) of a phase code, None for a year."""
-    if code < 10000:
-        return None
-    return code // 10000, code % 10000

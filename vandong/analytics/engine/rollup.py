@@ -38,7 +38,6 @@ class _Rules:
         self.ratios = special.filter(pl.col("agg") == "ratio").select(
             "measure", "num", "den", "factor"
         )
-        self.time = rules.select("measure", "time")
         weights = set(self.weights.values())
         # Rows redone by rule, and the rows they need (the weights).
         self.special_all = self.special + self.carried

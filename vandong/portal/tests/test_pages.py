@@ -303,9 +303,6 @@ def test_another_provinces_unapproved_figures_stay_hidden(client, portal):
     assert 'id="not-published"' in commune
     assert 'id="standard"' not in commune
     # and the API says the same
-    from django.test import override_settings
-
-    with override_settings(ROOT_URLCONF="vandong.portal.tests.urls"):
-        body = client.get("/api/v1/public/provinces/11?year=2025").json()
+    body = client.get("/api/v1/public/provinces/11?year=2025").json()
     assert body["published"] is False
     assert body["headlines"] is None

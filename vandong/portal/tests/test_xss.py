@@ -12,7 +12,7 @@ from vandong.petitions import services as petitions
 from vandong.portal.tests.scene import publish
 from vandong.registries.models import Conference, OcopProduct, OcopRating
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("vandong.portal.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 SCRIPT = '<script>alert("x")</script>'
 ATTR = '"><img src=x onerror=alert(1)>'
