@@ -80,12 +80,19 @@ class Tree:
         return (ids >= 0) & (ids < len(self.level_of))
 
     def levels(self, ids: np.ndarray) -> np.ndarray:
-        inside = self.known(ids)
-        return np.where(inside, self.level_of[np.where(inside, ids, 0)], -1)
+        return self._lookup(self.level_of, ids)
 
     def roots(self, ids: np.ndarray) -> np.ndarray:
+        return self._lookup(self.root_of, ids)
+
+    def _lookup(self, table: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """`table[ids]`, -1 for ids outside the tree; one gather when all
+        are inside (the usual case, tens of millions of ids)."""
+        if len(ids) == 0 or (ids.min() >= 0 and ids.max() < len(table)):
+            found: np.ndarray = table[ids]
+            return found
         inside = self.known(ids)
-        return np.where(inside, self.root_of[np.where(inside, ids, 0)], -1)
+        return np.where(inside, table[np.where(inside, ids, 0)], -1)
 
 
 class _Steps:
@@ -204,7 +211,9 @@ def refresh(
             old = _read_facts(store, [root])
             kept = old.filter(~pl.col("year").is_in(wanted_years))
             mine = fresh.filter(pl.Series(tree.roots(fresh["unit"].to_numpy()) == root))
-            _write_facts(store, pl.concat([kept, mine]), tree, roots=[root])
+            _write_facts(
+                store, _by_level(pl.concat([kept, mine]), tree), tree, roots=[root]
+            )
         rules = registry.rules()
         years_all = sorted(set(manifest.get("years", [])) | set(wanted_years))
         legacy_facts = _read_facts(store, sorted(roots))
@@ -261,30 +270,71 @@ def _extract(registry: Registry, tree: Tree, scope: extract.Scope) -> pl.DataFra
 
 
 def _by_level(facts: pl.DataFrame, tree: Tree) -> pl.DataFrame:
-    levels = tree.levels(facts["unit"].to_numpy())
+    """The facts of units in the tree, villages first, then communes,
+    districts and provinces, each level by province (path root): the order
+    the store's files give them back in, so that each file is one slice."""
+    units = facts["unit"].to_numpy()
+    levels = tree.levels(units)
     keep = levels > 0
     if not keep.all():
-        facts, levels = facts.filter(pl.Series(keep)), levels[keep]
-    order = np.argsort(-levels, kind="stable")
-    return facts[order]
+        facts, units, levels = facts.filter(pl.Series(keep)), units[keep], levels[keep]
+    if facts.is_empty():
+        return facts
+    roots = tree.roots(units)
+    distinct = np.unique(roots)
+    # One small integer per (level, root): a stable sort on 16-bit keys is a
+    # radix sort, linear in the rows.
+    key = (4 - levels.astype(np.int32)) * len(distinct) + np.searchsorted(
+        distinct, roots
+    )
+    if np.all(key[:-1] <= key[1:]):
+        return facts
+    small = key.astype(np.int16) if key.max() < 2**15 else key
+    order = np.argsort(small, kind="stable")
+    return pl.DataFrame(
+        {name: facts[name].to_numpy()[order] for name in facts.columns},
+        schema=facts.schema,
+    )
 
 
 def _write_facts(
     store: Store, facts: pl.DataFrame, tree: Tree, *, roots: Sequence[int] | None = None
 ) -> None:
     """One file per province and level, so that reading them all back in
-    level order gives the facts ordered by level without a sort."""
-    keyed = facts.with_columns(
-        pl.Series("root", tree.roots(facts["unit"].to_numpy()), pl.Int32),
-        pl.Series("level", tree.levels(facts["unit"].to_numpy()), pl.Int8),
-    )
+    level order gives the facts ordered by level without a sort. `facts`
+    come ordered as `_by_level` orders them."""
     for root in roots or []:
         for level in LEVELS:
             store.remove(store.facts_path(root, level))
-    for (root, level), part in keyed.partition_by(
-        ["root", "level"], as_dict=True
-    ).items():
-        store.write(store.facts_path(root, level), part.drop("root", "level"))
+    slices = _file_slices(facts, tree)
+    if len({(root, level) for root, level, _ in slices}) < len(slices):
+        # Not in file order: one pair in two places would overwrite itself.
+        slices = _file_slices(_by_level(facts, tree), tree)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(store.write, store.facts_path(root, level), part)
+            for root, level, part in slices
+        ]
+        for future in futures:
+            future.result()
+
+
+def _file_slices(
+    facts: pl.DataFrame, tree: Tree
+) -> list[tuple[int, int, pl.DataFrame]]:
+    """(root, level, rows) of each run of rows of one province and level."""
+    if facts.is_empty():
+        return []
+    units = facts["unit"].to_numpy()
+    levels, tops = tree.levels(units), tree.roots(units)
+    changes = np.flatnonzero((np.diff(levels) != 0) | (np.diff(tops) != 0)) + 1
+    starts = [0, *changes.tolist()]
+    ends = [*changes.tolist(), facts.height]
+    return [
+        (int(tops[a]), int(levels[a]), facts.slice(a, b - a))
+        for a, b in zip(starts, ends, strict=True)
+        if levels[a] > 0
+    ]
 
 
 def _read_facts(store: Store, roots: Sequence[int]) -> pl.DataFrame:

@@ -1,7 +1,7 @@
 """Rolling facts up a tree, level by level; phases from the years."""
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
@@ -169,89 +169,67 @@ def _by_level(facts: pl.DataFrame, levels: np.ndarray) -> dict[int, pl.DataFrame
 
 def _dense_sums(rows: pl.DataFrame, parent_of: np.ndarray) -> pl.DataFrame:
     """Sums into the parents by counting into a dense array of (measure,
-    parent, year) bins: one pass over the rows, no sort and no hash table,
-    several times faster than a group-by on tens of millions of rows. Rows
-    whose parent is negative are left out."""
+    parent, year) bins: no sort and no hash table, several times faster
+    than a group-by on tens of millions of rows. The bin of each row comes
+    from two lookups in small tables (by measure, by unit), so the rows are
+    passed over only a few times. Rows whose parent is negative are left
+    out."""
     if rows.is_empty():
         return pl.DataFrame(schema=_WORK)
-    parents = parent_of[rows["unit"].to_numpy()]
-    return dense_sums(
-        rows["measure"].to_numpy(),
-        parents,
-        rows["year"].to_numpy(),
-        rows["value"].to_numpy(),
-        None if _all_ones(rows["n"]) else rows["n"].to_numpy(),
-        rows["estimate"].to_numpy() if rows["estimate"].any() else None,
-        fallback=lambda: _sums(
-            _to_parents(rows, parent_of).filter(pl.col("unit") >= 0)
-        ),
-    )
-
-
-def _all_ones(column: pl.Series) -> bool:
-    return bool(column.min() == 1 and column.max() == 1)
-
-
-def dense_sums(
-    measures: np.ndarray,
-    parents: np.ndarray,
-    years: np.ndarray,
-    values: np.ndarray,
-    counts: np.ndarray | None,
-    estimates: np.ndarray | None,
-    *,
-    fallback: "Callable[[], pl.DataFrame]",
-) -> pl.DataFrame:
-    """The arrays summed by (measure, parent, year); `counts` None counts
-    each row once, `estimates` None marks none."""
+    units = rows["unit"].to_numpy()
+    measures = rows["measure"].to_numpy()
+    years = rows["year"].to_numpy()
+    unit_ids = _present(units)
+    parents = parent_of[unit_ids]
     if (parents < 0).any():
-        keep = parents >= 0
-        measures, parents, years, values = (
-            measures[keep],
-            parents[keep],
-            years[keep],
-            values[keep],
-        )
-        counts = None if counts is None else counts[keep]
-        estimates = None if estimates is None else estimates[keep]
-    if len(parents) == 0:
-        return pl.DataFrame(schema=_WORK)
-    # Offset so that the weights carried as negative ids index too.
-    offset = int(measures.min())
-    measure_ids, measure_index = _dense(measures - offset)
-    measure_ids += offset
-    parent_ids, parent_index = _dense(parents)
+        # Units outside the tree: their rows are dropped before counting.
+        unit_ids = unit_ids[parents >= 0]
+        keep = np.isin(units, unit_ids)
+        rows = rows.filter(pl.Series(keep))
+        if rows.is_empty():
+            return pl.DataFrame(schema=_WORK)
+        units, measures, years = units[keep], measures[keep], years[keep]
+        parents = parent_of[unit_ids]
+    offset = min(int(measures.min()), 0)
+    measure_ids = _present(measures - offset if offset else measures) + offset
+    parent_ids = np.unique(parents)
     first_year = int(years.min())
     span = int(years.max()) - first_year + 1
     bins = len(measure_ids) * len(parent_ids) * span
     if bins > _MAX_BINS:
-        return fallback()
-    index = (measure_index.astype(np.int64) * len(parent_ids) + parent_index) * span + (
-        years - first_year
+        return _sums(_to_parents(rows, parent_of).filter(pl.col("unit") >= 0))
+    # bin = (measure position * parents + parent position) * span + year
+    # offset; each table holds its part of that, so two gathers and two
+    # additions make every row's bin.
+    by_measure = np.zeros(int(measure_ids.max()) - offset + 1, dtype=np.int64)
+    by_measure[measure_ids - offset] = np.arange(len(measure_ids)) * (
+        len(parent_ids) * span
     )
+    by_unit = np.zeros(int(unit_ids.max()) + 1, dtype=np.int64)
+    by_unit[unit_ids] = np.searchsorted(parent_ids, parents) * span - first_year
+    index = by_measure[measures - offset if offset else measures]
+    index += by_unit[units]
+    index += years
+    counts = None if _all_ones(rows["n"]) else rows["n"].to_numpy()
     tally = (
         np.bincount(index, minlength=bins)
         if counts is None
         else np.bincount(index, weights=counts, minlength=bins)
     )
     filled = np.flatnonzero(tally)
-    sums = np.bincount(index, weights=values, minlength=bins)[filled]
-    if estimates is None:
-        estimated = np.zeros(len(filled), dtype=bool)
+    sums = np.bincount(index, weights=rows["value"].to_numpy(), minlength=bins)
+    if rows["estimate"].any():
+        flags = rows["estimate"].to_numpy().astype(np.float64)
+        estimated = np.bincount(index, weights=flags, minlength=bins)[filled] > 0
     else:
-        estimated = (
-            np.bincount(index, weights=estimates.astype(np.float64), minlength=bins)[
-                filled
-            ]
-            > 0
-        )
+        estimated = np.zeros(len(filled), dtype=bool)
     year_at, rest = filled % span, filled // span
     return pl.DataFrame(
         {
             "measure": measure_ids[rest // len(parent_ids)],
             "unit": parent_ids[rest % len(parent_ids)],
             "year": (year_at + first_year).astype(np.int32),
-            "value": sums,
+            "value": sums[filled],
             "n": tally[filled].astype(np.int32),
             "estimate": estimated,
         },
@@ -259,18 +237,20 @@ def dense_sums(
     )
 
 
+def _all_ones(column: pl.Series) -> bool:
+    return bool(column.min() == 1 and column.max() == 1)
+
+
 # 400 million bins of three float arrays is about 10 GB: beyond that, a group-by.
 _MAX_BINS = 150_000_000
 
 
-def _dense(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct ids in order and each id's position among them, by
-    indexing (ids are small non-negative integers), not by sorting."""
+def _present(ids: np.ndarray) -> np.ndarray:
+    """The distinct ids in order, by marking them in a table (ids are small
+    non-negative integers), not by sorting."""
     seen = np.zeros(int(ids.max()) + 1, dtype=bool)
     seen[ids] = True
-    distinct = np.flatnonzero(seen).astype(np.int32)
-    position = np.cumsum(seen, dtype=np.int32) - 1
-    return distinct, position[ids]
+    return np.flatnonzero(seen).astype(np.int32)
 
 
 def _aggregate(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
