@@ -198,6 +198,14 @@ def refresh(
         manifest = store.manifest()
         if not manifest.get("built_at"):
             return False
+        new_year = bool(set(wanted_years) - set(manifest.get("years", [])))
+    if new_year:
+        # A year the store has not seen: every unit is counted in it, in
+        # every province, not only in those written. Once a year.
+        rebuild(cold=True, store=store)
+        return True
+    with store.lock():
+        manifest = store.manifest()
         stored_units = store.read(store.root / "units.arrow")
         tree = Tree.of(stored_units if stored_units is not None else extract.units())
         roots = set(tree.roots(ids).tolist())
@@ -216,27 +224,45 @@ def refresh(
             )
         rules = registry.rules()
         years_all = sorted(set(manifest.get("years", [])) | set(wanted_years))
-        legacy_facts = _read_facts(store, sorted(roots))
+        # Years are rolled up on their own: only the years written change.
+        in_years = pl.col("year").is_in(wanted_years)
+        legacy_facts = _read_facts(store, sorted(roots)).filter(in_years)
         legacy = rollup(legacy_facts, tree.frame(), rules, include_own=False)
         _write_tree(
-            store, "legacy", legacy, legacy_facts, tree, rules, roots=sorted(roots)
+            store,
+            "legacy",
+            legacy,
+            legacy_facts,
+            tree,
+            rules,
+            roots=sorted(roots),
+            years=wanted_years,
         )
         # The lineage, read once for the whole refresh.
         edges = extract.successions()
         feeding = _feeding_roots(tree, sorted(roots), edges)
         if feeding:
             sources = sorted(set(feeding) | _sources_of(tree, feeding, edges))
-            source_facts = _read_facts(store, sources)
-            source_rows = _read_rows(store, "legacy", sources)
+            source_facts = _read_facts(store, sources).filter(in_years)
+            source_rows = _read_rows(store, "legacy", sources).filter(
+                pl.col("period").is_in(wanted_years)
+            )
             current, judged = _current_rows(
-                source_facts, source_rows, tree, registry, rules, years_all, edges
+                source_facts, source_rows, tree, registry, rules, wanted_years, edges
             )
             current = current.filter(
                 pl.Series(np.isin(tree.roots(current["unit"].to_numpy()), feeding))
             )
-            _replace_statuses(store, tree, judged, feeding)
+            _replace_statuses(store, tree, judged, feeding, wanted_years)
             _write_tree(
-                store, "current", current, source_facts, tree, rules, roots=feeding
+                store,
+                "current",
+                current,
+                source_facts,
+                tree,
+                rules,
+                roots=feeding,
+                years=wanted_years,
             )
         manifest["derived"] = registry.derived
         manifest["years"] = years_all
@@ -467,16 +493,22 @@ def _statuses_path(store: Store) -> Path:
 
 
 def _replace_statuses(
-    store: Store, tree: Tree, judged: pl.DataFrame, roots: Sequence[int]
+    store: Store,
+    tree: Tree,
+    judged: pl.DataFrame,
+    roots: Sequence[int],
+    years: Sequence[int],
 ) -> None:
+    """The statuses of these provinces' units in these years replaced."""
     mine = judged.filter(
         pl.Series(np.isin(tree.roots(judged["unit"].to_numpy()), list(roots)))
     )
     previous = store.read(_statuses_path(store))
     if previous is not None:
-        others = previous.filter(
-            pl.Series(~np.isin(tree.roots(previous["unit"].to_numpy()), list(roots)))
-        )
+        replaced = np.isin(
+            tree.roots(previous["unit"].to_numpy()), list(roots)
+        ) & np.isin(previous["year"].to_numpy(), list(years))
+        others = previous.filter(pl.Series(~replaced))
         mine = pl.concat([others, mine.select(previous.columns)])
     store.write(_statuses_path(store), mine)
 
@@ -525,26 +557,38 @@ def _write_tree(
     rules: pl.DataFrame,
     *,
     roots: Sequence[int] | None = None,
+    years: Sequence[int] | None = None,
 ) -> int:
     """Rows by province; the provinces' and the country's rows (with the
     provinces' own facts) in `top`, the country recomputed from all the
-    provinces. With `roots`, only those provinces are replaced."""
+    provinces. With `roots`, only those provinces are replaced; with
+    `years` too, only their rows of those years."""
     units = rows["unit"].to_numpy()
     levels = tree.levels(units)
     keyed = rows.with_columns(pl.Series("root", tree.roots(units), pl.Int32))
     below = keyed.filter(pl.Series(levels >= 1))
-    parts = below.partition_by("root", as_dict=True)
+    parts = {
+        int(str(root)): part.drop("root")
+        for (root,), part in below.partition_by("root", as_dict=True).items()
+    }
+    if years is not None:
+        for root in roots or []:
+            previous = store.read(store.rows_path(name, root))
+            if previous is None:
+                continue
+            other_years = previous.filter(~pl.col("period").is_in(list(years)))
+            if root in parts:
+                parts[root] = pl.concat([other_years, parts[root]])
+            elif not other_years.is_empty():
+                parts[root] = other_years
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [
-            pool.submit(
-                store.write, store.rows_path(name, int(str(root))), part.drop("root")
-            )
-            for (root,), part in parts.items()
+            pool.submit(store.write, store.rows_path(name, root), part)
+            for root, part in parts.items()
         ]
         for future in futures:
             future.result()
-    written = {int(str(root)) for (root,) in parts}
-    for root in set(roots or []) - written:
+    for root in set(roots or []) - set(parts):
         store.remove(store.rows_path(name, root))
     # The provinces' rows: what came up to them and their own facts.
     fact_levels = tree.levels(facts["unit"].to_numpy())
@@ -567,10 +611,12 @@ def _write_tree(
     if roots is not None:
         previous = store.read(store.rows_path(name, TOP))
         if previous is not None:
-            replaced = set(provinces["unit"].unique().to_list()) | set(roots)
-            kept = previous.filter(
-                (pl.col("unit") != 0) & ~pl.col("unit").is_in(list(replaced))
+            replaced = pl.col("unit").is_in(
+                list(set(provinces["unit"].unique().to_list()) | set(roots))
             )
+            if years is not None:
+                replaced = replaced & pl.col("period").is_in(list(years))
+            kept = previous.filter((pl.col("unit") != 0) & ~replaced)
             provinces = pl.concat([kept, provinces])
     country = _country(provinces, tree, name, rules)
     store.write(store.rows_path(name, TOP), pl.concat([provinces, country]))

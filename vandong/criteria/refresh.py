@@ -5,13 +5,19 @@ touched villages, whose child shares may have moved) are re-evaluated against
 every active set that uses one of the written elements, for the years
 written. A few units are re-evaluated at once, in the request that wrote
 them; a large import hands the work to a background task.
+
+A unit's region or commune group picks its thresholds: when a save names
+either field (as classifying a commune does), the unit is re-evaluated
+against the sets whose thresholds vary by it, once the save commits.
 """
 
 import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django_tasks import task
 
@@ -87,3 +93,63 @@ def on_values_changed(
         return
     refresh_task.enqueue(unit_ids=unit_ids, years=years, set_codes=codes)
     logger.info("criteria refresh queued: %d units, years %s", len(unit_ids), years)
+
+
+# Unit fields that choose thresholds, by the sets' threshold key.
+_THRESHOLD_FIELDS = {"region": "region", "commune_group": "commune_group"}
+
+
+@receiver(pre_save, sender=Unit)
+def remember_classification(
+    sender: Any,
+    *,
+    instance: Unit,
+    raw: bool,
+    update_fields: frozenset[str] | None,
+    **kwargs: Any,
+) -> None:
+    """Before a full save of an existing unit (the admin's), what its
+    region and commune group were: one small read, so that a change can be
+    told from a save that changed something else."""
+    if raw or instance.pk is None or update_fields is not None:
+        return
+    instance._classification_before = (  # type: ignore[attr-defined]
+        Unit.objects.filter(pk=instance.pk).values(*_THRESHOLD_FIELDS).first()
+    )
+
+
+@receiver(post_save, sender=Unit)
+def on_unit_classified(
+    sender: Any,
+    *,
+    instance: Unit,
+    created: bool,
+    update_fields: frozenset[str] | None,
+    **kwargs: Any,
+) -> None:
+    """Re-evaluate a unit whose region or commune group changed, once the
+    save commits: saved by name (`save(update_fields=[...])`, as classifying
+    a commune does) or by a full save that changed either (the admin).
+    Bulk updates (the units loader) send no signal: `vandong criteria
+    evaluate` follows them."""
+    if created:
+        return
+    if update_fields:
+        changed = [f for f in update_fields if f in _THRESHOLD_FIELDS]
+    else:
+        before = getattr(instance, "_classification_before", None) or {}
+        changed = [
+            f
+            for f in _THRESHOLD_FIELDS
+            if f in before and before[f] != getattr(instance, f)
+        ]
+    keys = {_THRESHOLD_FIELDS[f] for f in changed}
+    if not keys:
+        return
+    codes = [s.code for s in services.active_sets() if s.threshold_key in keys]
+    if not codes:
+        return
+    unit_id = instance.pk
+    transaction.on_commit(
+        lambda: services.evaluate(sets=services.active_sets(codes), unit_ids=[unit_id])
+    )

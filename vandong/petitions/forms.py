@@ -105,6 +105,16 @@ class PetitionForm(forms.Form):
         self.fields["received_on"].initial = _today()
 
 
+class PetitionEditForm(PetitionForm):
+    """Correct an open petition: its channel, topic, text and the citizen's
+    contact (the unit, the day received and the files stay as recorded)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, units=[], **kwargs)
+        for name in ("unit", "received_on", "attachments"):
+            del self.fields[name]
+
+
 class AssignForm(forms.Form):
     body = forms.CharField(label=_("Responsible body"), max_length=200)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
@@ -250,6 +260,16 @@ class SupervisionForm(forms.Form):
     def recommendation_lines(self) -> list[str]:
         text = str(self.cleaned_data.get("recommendations") or "")
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class SupervisionEditForm(SupervisionForm):
+    """Correct a recorded activity: its kind, subject, participants and
+    findings (recommendations are added and followed up on its page)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, units=[], **kwargs)
+        for name in ("unit", "held_on", "recommendations"):
+            del self.fields[name]
 
 
 class RecommendationForm(forms.Form):

@@ -3,6 +3,10 @@
 The citizen's contact columns appear only for a user who handles petitions
 somewhere, and are filled only on the rows of units they handle petitions
 on: a viewer's export carries no personal data at all.
+
+The supervision and social criticism list likewise: one row per
+recommendation with its activity and its follow-up (an activity without a
+recommendation has one row of its own).
 """
 
 import datetime
@@ -16,8 +20,9 @@ from openpyxl.utils import get_column_letter
 
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor, can_anywhere
-from vandong.petitions.models import Petition
+from vandong.petitions.models import Petition, Supervision
 from vandong.petitions.queries import may_handle
+from vandong.petitions.workflow import is_overdue
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 OVERDUE_FILL = PatternFill("solid", fgColor="FDE2E1")
@@ -104,3 +109,86 @@ def petitions_workbook(*, actor: Actor, petitions: Iterable[Petition]) -> bytes:
 
 def petitions_filename(day: datetime.date) -> str:
     return f"kien-nghi-{day.isoformat()}.xlsx"
+
+
+def supervision_workbook(
+    *, activities: Iterable[Supervision], today: datetime.date
+) -> bytes:
+    """Activities (their recommendations prefetched) and each recommendation's
+    follow-up, overdue ones marked."""
+    book = Workbook()
+    sheet = book.worksheets[0]
+    # Excel allows sheet titles of at most 31 characters.
+    sheet.title = _("Supervision and social criticism")[:31]
+    headers = [
+        _("Date"),
+        _("Kind"),
+        _("Subject"),
+        _("Unit code"),
+        _("Unit"),
+        _("Who took part"),
+        _("Findings"),
+        _("Recommendation"),
+        _("Status"),
+        _("Overdue"),
+        _("Responsible body"),
+        _("Deadline"),
+        _("Answered on"),
+        _("Answering body"),
+        _("Answer"),
+        _("Carried out"),
+        _("Reason for rejection"),
+        _("Sample data"),
+    ]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    overdue_column = headers.index(_("Overdue")) + 1
+    for s in activities:
+        activity = [
+            _day(s.held_on),
+            s.get_kind_display(),
+            s.subject,
+            s.unit.code,
+            s.unit.name,
+            s.participants,
+            s.findings,
+        ]
+        sample = _("Yes") if s.is_sample else ""
+        recommendations = list(s.recommendations.all())
+        if not recommendations:
+            sheet.append([*activity, *([""] * 10), sample])
+        for r in recommendations:
+            overdue = is_overdue(r, today)
+            sheet.append(
+                [
+                    *activity,
+                    r.text,
+                    r.get_status_display(),
+                    _("Yes") if overdue else "",
+                    r.body,
+                    _day(r.deadline),
+                    _day(r.answered_on),
+                    r.answered_by,
+                    r.answer,
+                    r.get_carried_out_display() if r.carried_out else "",
+                    r.reject_reason,
+                    sample,
+                ]
+            )
+            if overdue:
+                sheet.cell(row=sheet.max_row, column=overdue_column).fill = OVERDUE_FILL
+    widths = [12, 16, 40, 10, 26, 30, 50, 50, 16, 9, 26, 12, 12, 26, 50, 18, 30, 10]
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def supervision_filename(day: datetime.date) -> str:
+    return f"giam-sat-phan-bien-{day.isoformat()}.xlsx"

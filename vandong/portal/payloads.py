@@ -211,6 +211,9 @@ def _communes(
                 "evaluated": statuses.get(unit.pk, {})
                 .get("status", {})
                 .get("evaluated"),
+                "evaluated_unverified": bool(
+                    statuses.get(unit.pk, {}).get("status", {}).get("unverified")
+                ),
                 "recognized": figures.STANDARD_KIND.get(unit.type, "")
                 in recognized.get(unit.pk, []),
             }
@@ -326,7 +329,10 @@ def commune_figures(province: Unit, year: int, tree: str) -> dict[str, Any]:
         return {
             "units": {
                 u.pk: {
-                    "status": statuses.get(u.pk, {}),
+                    "status": {
+                        **statuses.get(u.pk, {}),
+                        "unverified": _judged_unverified(u, cards.get(u.pk, [])),
+                    },
                     "headlines": heads.get(u.pk),
                     "scorecards": cards.get(u.pk, []),
                 }
@@ -405,6 +411,13 @@ def commune_parts(unit: Unit, year: int) -> tuple[object, ...]:
         state.version(),
         store_stamp(),
     )
+
+
+def _judged_unverified(unit: Unit, cards: list[dict[str, Any]]) -> bool:
+    """Whether the commune's status by the criteria rests on a threshold or
+    rule not confirmed in the official text (its stored evaluation says)."""
+    kind = figures.STANDARD_KIND.get(unit.type, "")
+    return any(card["unverified"] for card in cards if card["kind"] == kind)
 
 
 def commune(

@@ -412,6 +412,8 @@ def _scorecard(evaluation: Evaluation) -> dict[str, Any]:
         "criteria_not_met": evaluation.criteria_not_met,
         "criteria_no_data": evaluation.criteria_no_data,
         "criteria_total": evaluation.criteria_total,
+        # A threshold or rule not confirmed in the official text was used.
+        "unverified": evaluation.unverified,
         "criteria": criteria,
     }
 

@@ -282,3 +282,51 @@ def test_a_merged_wards_status_is_judged_again_on_its_merged_figures(
     # Merged, 2 of 4 groups are cultural (50 % >= 50): met, although one part
     # was not; not inherited from either ward, and counted once.
     assert [r.value for r in current] == [1]
+
+
+def _store_contents() -> dict[str, list[tuple[object, ...]]]:
+    """Every rows file of the store (and the statuses), sorted; derived
+    measures by code (a cold rebuild numbers them anew)."""
+    store = Store()
+    code_of = {i: code for code, i in store.manifest()["derived"].items()}
+    out = {}
+    for path in sorted(store.root.glob("*/*.arrow")):
+        if path.parent.name == "facts" and path.name != "statuses.arrow":
+            continue
+        frame = store.read(path)
+        assert frame is not None
+        out[f"{path.parent.name}/{path.name}"] = sorted(
+            (str(code_of.get(row[0], row[0])), *row[1:]) for row in frame.rows()
+        )
+    return out
+
+
+def test_a_refresh_leaves_the_store_as_a_rebuild_would(
+    world: World, catalog: Catalog, django_capture_on_commit_callbacks
+) -> None:
+    # given a store of 2024 and 2025, and values of 2023 written later
+    services.rebuild(cold=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(
+            [
+                ("T_HH", "03388", "2023", 95),
+                ("T_HH_CULT", "03388", "2023", 80),
+                ("T_HH", "03389", "2023", 280),
+            ]
+        )
+    # when one year's values change, then another's
+    with django_capture_on_commit_callbacks(execute=True):
+        write([("T_HH_CULT", "03389", "2024", 250), ("T_CASH", "03389", "2024", None)])
+    with django_capture_on_commit_callbacks(execute=True):
+        write([("T_HH", "03395", "2025", 210)])
+    refreshed = _store_contents()
+
+    # then every file holds what a rebuild from the database gives, every
+    # year kept: the years not written, and the rows of the years written
+    services.rebuild(cold=True)
+    rebuilt = _store_contents()
+    assert refreshed.keys() == rebuilt.keys()
+    for name, rows in rebuilt.items():
+        assert refreshed[name] == rows, name
+    years = {row[2] for rows in rebuilt.values() for row in rows if len(row) > 2}
+    assert {2023, 2024, 2025} <= years

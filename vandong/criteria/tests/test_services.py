@@ -253,6 +253,51 @@ def test_admin_threshold_edit_is_audited_and_re_evaluates(
     assert _evaluation(ward_set, world.doan_ket, 2025).status == "not_met"
 
 
+def test_admin_uploads_a_new_set_without_code_and_it_is_evaluated(
+    world: Any,
+    client: Any,
+    write: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given a TDMNPB ward with its values, and no set yet
+    catalog_load()
+    world.doan_ket.region = "tdmnpb"
+    world.doan_ket.save()
+    write(
+        [
+            ("POPULATION", "03388", "2025", 1000),
+            ("HEALTH_INSURED", "03388", "2025", 870),
+            ("DRUG_FREE", "03388", "2025", True),
+            ("VILLAGE_CULTURAL", "03388-01", "2025", True),
+            ("VILLAGE_CULTURAL", "03388-02", "2025", False),
+        ],
+    )
+    world.admin.is_staff = True
+    world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+
+    # when an administrator uploads the set's file in the admin
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/catalog/criteriaset/upload/",
+            {"file": SimpleUploadedFile("thu-nghiem.yaml", WARD_SET.encode())},
+        )
+
+    # then it is stored, audited, and its units evaluated once it commits
+    assert response.status_code == 302
+    stored = CriteriaSet.objects.get(code="thu-nghiem-phuong")
+    assert response["Location"] == f"/admin/catalog/criteriaset/{stored.pk}/change/"
+    assert (stored.version, stored.is_active) == (1, True)
+    assert AuditEntry.objects.filter(entity="criteria_set").count() == 1
+    result = _evaluation(stored, world.doan_ket, 2025)
+    assert result.status == "met"
+    assert (result.criteria_met, result.criteria_total) == (2, 2)
+    assert _evaluation(stored, world.tan_phong, 2025).status == "no_data"
+
+
 def test_admin_upload_refuses_a_bad_file_with_its_problems(
     world: Any, ward_set: CriteriaSet, client: Any
 ) -> None:

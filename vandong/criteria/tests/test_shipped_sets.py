@@ -27,6 +27,7 @@ from vandong.collect.services import data_values_write
 from vandong.criteria import services
 from vandong.criteria.models import Evaluation
 from vandong.geo.models import Unit
+from vandong.geo.services import commune_group_set
 from vandong.geo.tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
@@ -826,6 +827,120 @@ def test_child_stunting_picks_the_threshold_of_the_communes_region(
     )
 
 
+# The regional values of the reference notes (../shared/reference/criteria.md,
+# 1.2 and 1.5), written out by hand: (set, year, indicator, element,
+# comparator, {region: threshold}); "" is a commune with no region, judged by
+# the general value where the file has one.
+REGIONAL = [
+    (
+        NTM_2021,
+        YEAR,
+        "15.3",
+        "STUNTING_U5_PCT",
+        "<=",
+        {
+            "tdmnpb": 24,
+            "dbsh": 16.5,
+            "btb": 25,
+            "dhntb": 22,
+            "tn": 26.5,
+            "dnb": 14.5,
+            "dbscl": 19,
+        },
+    ),
+    (
+        NTM_2016,
+        2020,
+        "15.3",
+        "STUNTING_U5_PCT",
+        "<=",
+        {
+            "": 21.8,
+            "tdmnpb": 26.7,
+            "dbsh": 13.9,
+            "btb": 24.2,
+            "dhntb": 24.2,
+            "tn": 31.4,
+            "dnb": 14.3,
+            "dbscl": 20.5,
+        },
+    ),
+    (
+        NTM_2016,
+        2020,
+        "10",
+        "INCOME_PER_CAPITA",
+        ">=",
+        {
+            "": 45,
+            "tdmnpb": 36,
+            "dbsh": 50,
+            "btb": 36,
+            "dhntb": 41,
+            "tn": 41,
+            "dnb": 59,
+            "dbscl": 50,
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "indicator", "element", "comparator", "expected"),
+    REGIONAL,
+    ids=[f"{r[0]}-{r[2]}" for r in REGIONAL],
+)
+def test_every_region_is_judged_by_its_own_value_from_the_reference(
+    world: Any,
+    shipped: dict[str, CriteriaSet],
+    write: Any,
+    code: str,
+    year: int,
+    indicator: str,
+    element: str,
+    comparator: str,
+    expected: dict[str, float],
+) -> None:
+    # given, in each region, a commune exactly at its threshold and one half a
+    # point past it on the wrong side
+    stored = shipped[code]
+    past = 0.5 if comparator == "<=" else -0.5
+    communes = {}
+    rows = []
+    for n, (region, threshold) in enumerate(expected.items()):
+        at = _commune(world, f"92{n}10", region=region)
+        over = _commune(world, f"92{n}20", region=region)
+        communes[region] = (at, over)
+        rows += [
+            (element, at.code, str(year), threshold),
+            (element, over.code, str(year), threshold + past),
+        ]
+    write(rows)
+
+    # when
+    services.evaluate(sets=[stored], years=[year])
+
+    # then the first meets it, the second misses it by half a point
+    for region, threshold in expected.items():
+        at, over = communes[region]
+        at_row = next(
+            i
+            for i in _evaluation(stored, at, year).indicators
+            if i["indicator"] == indicator
+        )
+        over_row = next(
+            i
+            for i in _evaluation(stored, over, year).indicators
+            if i["indicator"] == indicator
+        )
+        assert (at_row["status"], at_row["threshold"]) == (MET, threshold), region
+        assert (over_row["status"], over_row["threshold"]) == (
+            NOT_MET,
+            threshold,
+        ), region
+        assert over_row["gap"] == pytest.approx(0.5), region
+
+
 def test_2016_2020_income_threshold_by_region(
     world: Any, shipped: dict[str, CriteriaSet], write: Any
 ) -> None:
@@ -865,11 +980,9 @@ POVERTY_INDICATOR = """\
 """
 
 
-def test_2026_2030_thresholds_by_commune_group_after_an_upload(
-    world: Any, shipped: dict[str, CriteriaSet], write: Any
-) -> None:
-    # given version 2 of the shipped file, with a poverty rate per commune group
-    stored = shipped[NTM_2026]
+def _upload_2026_with_poverty(world: Any, stored: CriteriaSet) -> CriteriaSet:
+    """Version 2 of the shipped 2026-2030 file, with a poverty rate per
+    commune group (6.2), uploaded as an administrator would."""
     assert stored.threshold_key == "commune_group"
     text = stored.source_text
     anchor = "        value: {element: NTM26_C6_MET}\n        comparator: is_true\n"
@@ -881,6 +994,14 @@ def test_2026_2030_thresholds_by_commune_group_after_an_upload(
         newer, file="ntm-xa-2026-2030.yaml", actor=world.admin
     )
     assert (outcome, stored.version) == ("replaced", 2)
+    return stored
+
+
+def test_2026_2030_thresholds_by_commune_group_after_an_upload(
+    world: Any, shipped: dict[str, CriteriaSet], write: Any
+) -> None:
+    # given version 2 of the shipped file, with a poverty rate per commune group
+    stored = _upload_2026_with_poverty(world, shipped[NTM_2026])
 
     # and a group-1 and a group-3 commune with the same 5% poverty rate
     near_town = _commune(world, "91031", group=1)
@@ -911,6 +1032,62 @@ def test_2026_2030_thresholds_by_commune_group_after_an_upload(
     assert third.criteria["6"]["status"] == MET
     gap = next(i["gap"] for i in first.indicators if i["indicator"] == "6.2")
     assert gap == pytest.approx(3.0)
+
+
+def test_a_commune_classified_into_another_group_is_re_evaluated(
+    world: Any,
+    shipped: dict[str, CriteriaSet],
+    write: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a group-3 commune with a 5% poverty rate, met against <= 10
+    stored = _upload_2026_with_poverty(world, shipped[NTM_2026])
+    commune = _commune(world, "91033", group=3)
+    write([("POVERTY_MD_PCT", commune.code, "2026", 5)])
+    services.evaluate(sets=[stored], years=[2026])
+    before = _evaluation(stored, commune, 2026)
+    assert _rows(before, "6")[("6.2", 0)] == (MET, 5.0, 10.0)
+
+    # when it is classified into group 1, as the classification page does
+    with django_capture_on_commit_callbacks(execute=True):
+        commune_group_set(actor=world.admin, unit=commune, group=1)
+
+    # then its stored result follows at once: <= 2 now, 3 points over
+    after = _evaluation(stored, commune, 2026)
+    assert _rows(after, "6")[("6.2", 0)] == (NOT_MET, 5.0, 2.0)
+    assert after.criteria["6"]["status"] == NOT_MET
+    assert after.computed_at > before.computed_at
+
+
+def test_a_full_save_that_changes_the_group_re_evaluates_and_one_that_does_not_leaves_it(
+    world: Any,
+    shipped: dict[str, CriteriaSet],
+    write: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a group-3 commune with a 5% poverty rate, met against <= 10
+    stored = _upload_2026_with_poverty(world, shipped[NTM_2026])
+    commune = _commune(world, "91033", group=3)
+    write([("POVERTY_MD_PCT", commune.code, "2026", 5)])
+    services.evaluate(sets=[stored], years=[2026])
+    before = _evaluation(stored, commune, 2026)
+
+    # when the admin saves it whole with another name only: nothing to redo
+    commune.refresh_from_db()
+    commune.short_name = "renamed"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        commune.save()
+    assert callbacks == []
+
+    # when the admin saves it whole in group 1
+    commune.commune_group = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        commune.save()
+
+    # then its stored result follows: <= 2 now
+    after = _evaluation(stored, commune, 2026)
+    assert _rows(after, "6")[("6.2", 0)] == (NOT_MET, 5.0, 2.0)
+    assert after.computed_at > before.computed_at
 
 
 def test_civilised_ward_needs_90_percent_of_residents_satisfied(

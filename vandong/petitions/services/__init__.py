@@ -16,6 +16,7 @@ from vandong.petitions.services.supervision import (
     recommendation_add,
     recommendation_step,
     supervision_create,
+    supervision_update,
 )
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "recommendation_add",
     "recommendation_step",
     "supervision_create",
+    "supervision_update",
     "take_step",
 ]

@@ -80,6 +80,76 @@ def supervision_create(
     return supervision
 
 
+# Fields an officer may correct on a recorded activity (its unit and day stay:
+# its recommendations' history starts on that day).
+SUPERVISION_EDITABLE = ("kind", "subject", "participants", "findings")
+
+
+def _supervision_audit(supervision: Supervision) -> dict[str, Any]:
+    return {
+        "kind": supervision.kind,
+        "subject": supervision.subject,
+        "participants": supervision.participants,
+        "findings": supervision.findings,
+    }
+
+
+@transaction.atomic
+def supervision_update(
+    *,
+    actor: Actor,
+    supervision: Supervision,
+    via: str = Channel.WEB,
+    **values: Any,
+) -> Supervision:
+    """Correct an activity's kind, subject, participants or findings."""
+    unknown = sorted(set(values) - set(SUPERVISION_EDITABLE))
+    if unknown:
+        raise invalid(
+            unknown[0],
+            f"Không sửa được trường “{unknown[0]}”.",
+            f"The field “{unknown[0]}” cannot be changed.",
+        )
+    authorize(actor=actor, action=Action.HANDLE_PETITIONS, unit=supervision.unit)
+    current = (
+        Supervision.objects.select_for_update()
+        .select_related("unit")
+        .get(pk=supervision.pk)
+    )
+    cleaned = dict(values)
+    if "kind" in cleaned and cleaned["kind"] not in Supervision.Kind.values:
+        raise invalid(
+            "kind",
+            "Loại hoạt động không hợp lệ.",
+            "Kind must be supervision or criticism.",
+        )
+    if "subject" in cleaned:
+        cleaned["subject"] = required_text(
+            cleaned["subject"], "subject", "nội dung giám sát", "subject", 300
+        )
+    for name in ("participants", "findings"):
+        if name in cleaned:
+            cleaned[name] = str(cleaned[name] or "").strip()
+    changed = [k for k, v in cleaned.items() if getattr(current, k) != v]
+    if not changed:
+        return current
+    old = _supervision_audit(current)
+    for name in changed:
+        setattr(current, name, cleaned[name])
+    current.full_clean(validate_constraints=False)
+    current.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=actor,
+        channel=via,
+        action=AuditEntry.Action.UPDATE,
+        entity="petitions.supervision",
+        entity_id=current.pk,
+        old=old,
+        new=_supervision_audit(current),
+    )
+    return current
+
+
 @transaction.atomic
 def recommendation_add(
     *,

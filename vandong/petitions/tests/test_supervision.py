@@ -2,9 +2,11 @@
 workflow (the same code), overdue counted, scope checked."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from vandong.core.errors import DomainError
 from vandong.core.models import AuditEntry
@@ -144,3 +146,117 @@ def test_supervision_pages(world, client):
     )
     assert response.status_code == 302
     assert Recommendation.objects.get(pk=recommendation.pk).status == Status.REJECTED
+
+
+def test_supervision_edit_page_corrects_an_activity_with_audit(world, client):
+    # given an activity of the officer's ward
+    supervision = make_supervision(world.xa, world.doan_ket)
+    url = f"/petitions/supervision/{supervision.pk}/edit/"
+    client.force_login(world.xa)
+    page = client.get(f"/petitions/supervision/{supervision.pk}/").content.decode()
+    assert url in page
+    assert client.get(url).status_code == 200
+
+    # when the officer corrects it into social criticism with new findings
+    response = client.post(
+        url,
+        {
+            "kind": "criticism",
+            "subject": "Góp ý dự thảo chính sách hỗ trợ nhà ở",
+            "participants": "Ban Thường trực MTTQ phường",
+            "findings": "Dự thảo chưa nêu nguồn kinh phí.",
+        },
+    )
+
+    # then it is changed, its unit, day and recommendations kept, and audited
+    assert response.status_code == 302
+    saved = type(supervision).objects.get(pk=supervision.pk)
+    assert (saved.kind, saved.findings) == (
+        "criticism",
+        "Dự thảo chưa nêu nguồn kinh phí.",
+    )
+    assert (saved.unit_id, saved.held_on) == (world.doan_ket.pk, HELD)
+    assert saved.recommendations.count() == 2
+    entry = AuditEntry.objects.get(
+        entity="petitions.supervision", entity_id=str(supervision.pk), action="update"
+    )
+    assert entry.actor_id == world.xa.pk
+    assert (entry.old or {})["kind"] == "supervision"
+    assert (entry.new or {})["kind"] == "criticism"
+
+    # and an empty subject comes back on the form, nothing saved
+    response = client.post(url, {"kind": "supervision", "subject": " "})
+    assert response.status_code == 200
+    assert type(supervision).objects.get(pk=supervision.pk).kind == "criticism"
+
+
+def test_supervision_edit_is_refused_outside_the_scope(world):
+    supervision = make_supervision(world.xa, world.village_1)
+    for actor in (world.ngoai, world.thon):
+        with pytest.raises(DomainError) as caught:
+            services.supervision_update(
+                actor=actor, supervision=supervision, subject="Khác"
+            )
+        assert caught.value.status == 403
+    with pytest.raises(DomainError) as caught:
+        services.supervision_update(
+            actor=world.xa, supervision=supervision, held_on=HELD
+        )
+    assert caught.value.field == "held_on"
+
+
+def test_supervision_edit_page_refusals(world, client):
+    supervision = make_supervision(world.xa, world.village_1)
+    url = f"/petitions/supervision/{supervision.pk}/edit/"
+    data = {"kind": "criticism", "subject": "Khác"}
+    client.force_login(world.thon)  # reads the village's activities
+    assert client.get(f"/petitions/supervision/{supervision.pk}/").status_code == 200
+    assert client.post(url, data).status_code == 403
+    client.force_login(world.ngoai)
+    assert client.post(url, data).status_code == 404
+    assert type(supervision).objects.get(pk=supervision.pk).kind == "supervision"
+
+
+def test_supervision_export_has_a_row_per_recommendation(world, client, monkeypatch):
+    # given an activity with one overdue recommendation, and one without any
+    supervision = make_supervision(world.xa, world.doan_ket)
+    first = supervision.recommendations.order_by("id")[0]
+    services.recommendation_step(
+        actor=world.xa,
+        recommendation=first,
+        step="assign",
+        body="UBND phường Đoàn Kết",
+        deadline=HELD + datetime.timedelta(days=10),
+        on=HELD + datetime.timedelta(days=1),
+    )
+    make_supervision(
+        world.xa, world.doan_ket, kind="criticism", subject="Góp ý", recommendations=[]
+    )
+    monkeypatch.setattr(
+        timezone, "localdate", lambda *a, **k: HELD + datetime.timedelta(days=40)
+    )
+    client.force_login(world.xa)
+
+    # when
+    response = client.get("/petitions/supervision/export.xlsx")
+
+    # then
+    assert response.status_code == 200
+    assert "giam-sat-phan-bien-" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 3
+    texts = [row[7] for row in rows]
+    assert "Rà soát danh sách hộ nghèo" in texts
+    assert None in texts or "" in texts  # the activity without a recommendation
+    late = next(row for row in rows if row[7] == "Rà soát danh sách hộ nghèo")
+    assert late[9] in ("Có", "Yes")
+    assert late[10] == "UBND phường Đoàn Kết"
+    # the kind filter applies
+    only = client.get("/petitions/supervision/export.xlsx?kind=criticism")
+    sheet = load_workbook(io.BytesIO(only.content)).worksheets[0]
+    assert sheet.max_row == 2
+    # an officer elsewhere exports nothing of the ward
+    client.force_login(world.ngoai)
+    other = client.get("/petitions/supervision/export.xlsx")
+    assert load_workbook(io.BytesIO(other.content)).worksheets[0].max_row == 1

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from vandong.core.models import AuditEntry
 from vandong.petitions.models import Petition, Status
 from vandong.petitions.tests.factories import DAY, answered, assigned, make_petition
 
@@ -153,6 +154,66 @@ def test_step_forms_move_the_petition_and_show_refusals(world, client):
     )
     assert response.status_code == 302
     assert Petition.objects.get(pk=petition.pk).status == Status.CLOSED
+
+
+def test_edit_form_corrects_an_open_petition_with_audit(world, client):
+    # given an open petition of the officer's ward
+    petition = make_petition(world.xa, world.doan_ket)
+    url = f"/petitions/{petition.pk}/edit/"
+    client.force_login(world.xa)
+    assert url in client.get(f"/petitions/{petition.pk}/").content.decode()
+    assert client.get(url).status_code == 200
+
+    # when the officer corrects the topic and the phone
+    response = client.post(
+        url,
+        {
+            "channel": "voter_meeting",
+            "topic": "land",
+            "text": "Đề nghị sửa đoạn đường liên bản bị sạt lở.",
+            "contact_name": "Lò Văn Bình",
+            "contact_phone": "0987 654 321",
+            "contact_address": "Bản Sùng Phài",
+        },
+    )
+
+    # then the petition is changed and the change audited, without the contact
+    assert response.status_code == 302
+    saved = Petition.objects.get(pk=petition.pk)
+    assert (saved.topic, saved.contact_phone) == ("land", "0987 654 321")
+    entry = AuditEntry.objects.filter(
+        entity="petitions.petition", entity_id=str(petition.pk), action="update"
+    ).get()
+    assert (entry.actor_id, entry.note) == (world.xa.pk, "contact changed")
+    assert "0987 654 321" not in str(entry.new)
+
+    # and a bad phone comes back on the form, nothing saved
+    response = client.post(
+        url,
+        {"channel": "online", "topic": "land", "text": "x", "contact_phone": "gọi tôi"},
+    )
+    assert response.status_code == 200
+    assert Petition.objects.get(pk=petition.pk).channel == "voter_meeting"
+
+
+def test_edit_is_refused_outside_the_scope_and_once_answered(world, client):
+    petition = make_petition(world.xa, world.village_1)
+    url = f"/petitions/{petition.pk}/edit/"
+    data = {"channel": "online", "topic": "other", "text": "Khác"}
+    # a reader of the village may not edit, an officer elsewhere does not see it
+    client.force_login(world.thon)
+    assert client.post(url, data).status_code == 403
+    client.force_login(world.ngoai)
+    assert client.post(url, data).status_code == 404
+    # once answered, the petition is no longer corrected: the page says why
+    assigned(world.xa, petition)
+    answered(world.xa, petition)
+    client.force_login(world.xa)
+    assert url not in client.get(f"/petitions/{petition.pk}/").content.decode()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Chỉ sửa được kiến nghị chưa được trả lời" in response.content.decode()
+    assert Petition.objects.get(pk=petition.pk).topic == "infrastructure"
 
 
 def test_reader_may_not_post_steps(world, client):

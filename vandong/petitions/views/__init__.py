@@ -3,6 +3,7 @@ from vandong.petitions.views.petitions import (
     attachment_upload,
     petition_create,
     petition_detail,
+    petition_edit,
     petition_export,
     petition_list,
     petition_step,
@@ -13,6 +14,8 @@ from vandong.petitions.views.supervision import (
     recommendation_step,
     supervision_create,
     supervision_detail,
+    supervision_edit,
+    supervision_export,
     supervision_list,
 )
 
@@ -21,6 +24,7 @@ __all__ = [
     "attachment_upload",
     "petition_create",
     "petition_detail",
+    "petition_edit",
     "petition_export",
     "petition_list",
     "petition_step",
@@ -29,5 +33,7 @@ __all__ = [
     "summary",
     "supervision_create",
     "supervision_detail",
+    "supervision_edit",
+    "supervision_export",
     "supervision_list",
 ]

@@ -1,6 +1,7 @@
 """Petition pages: the list (filters, overdue highlighted, Excel export), the
-recording form, a petition with its history and the steps allowed now, each
-step's form, attachments, and the summary.
+recording form, a petition with its history and the steps allowed now, the
+correction form of an open petition, each step's form, attachments, and the
+summary.
 
 Reading needs VIEW scope on the petition's unit; acting, its contact and its
 attachments need HANDLE_PETITIONS there. A petition outside the scope is
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -25,6 +27,7 @@ from vandong.geo.models import Unit
 from vandong.petitions import queries, services, storage, xlsx
 from vandong.petitions.forms import (
     AttachmentForm,
+    PetitionEditForm,
     PetitionFilterForm,
     PetitionForm,
     SummaryFilterForm,
@@ -34,6 +37,7 @@ from vandong.petitions.forms import (
 )
 from vandong.petitions.models import Petition
 from vandong.petitions.queries import PetitionFilter
+from vandong.petitions.services.petitions import EDITABLE, OPEN
 from vandong.petitions.views.common import (
     PAGE_SIZE,
     XLSX_TYPE,
@@ -191,6 +195,7 @@ def _detail_context(
         "attachments": list(petition.attachments.all()) if handles else [],
         "attachment_form": forms.get("attachment") or AttachmentForm(),
         "may_attach": handles and len(petition.attachments.all()) < storage.MAX_FILES,
+        "may_edit": handles and petition.status in OPEN,
         "days_overdue": days_overdue(petition, queries.today()),
         "track_url": reverse("api:petition_track", args=[petition.tracking_code]),
     }
@@ -217,6 +222,34 @@ def petition_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "actions",
         _detail_context(request, petition),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def petition_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Correct an open petition's channel, topic, text or contact: officers
+    who handle petitions on its unit; the service audits the change."""
+    petition = _petition_or_404(request, pk)
+    if not queries.may_handle(actor=request.user, unit=petition.unit):
+        raise PermissionDenied(_("Your role does not allow handling petitions."))
+    form = PetitionEditForm(
+        request.POST or None,
+        initial={name: getattr(petition, name) for name in EDITABLE},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_update(
+                actor=request.user,
+                petition=petition,
+                **{name: form.cleaned_data[name] for name in EDITABLE},
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(request, reverse("petitions:detail", args=[petition.pk]))
+    context = {"petition": petition, "form": form}
+    return render_page(request, "petitions/edit.html", "form", context)
 
 
 @login_required

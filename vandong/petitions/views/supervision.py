@@ -1,11 +1,14 @@
-"""Supervision and social criticism pages: the list, the recording form, an
-activity with its recommendations, and each recommendation's workflow step
-(the petitions' workflow, the same forms)."""
+"""Supervision and social criticism pages: the list and its Excel export, the
+recording and correction forms, an activity with its recommendations, and
+each recommendation's workflow step (the petitions' workflow, the same
+forms)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,17 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vandong.accounts.permissions import Action
 from vandong.core.errors import DomainError
-from vandong.petitions import queries, services
+from vandong.petitions import queries, services, xlsx
 from vandong.petitions.forms import (
     RecommendationForm,
+    SupervisionEditForm,
     SupervisionForm,
     add_domain_error,
     say,
     step_form,
 )
 from vandong.petitions.models import Recommendation, Supervision
+from vandong.petitions.services.supervision import SUPERVISION_EDITABLE
 from vandong.petitions.views.common import (
     PAGE_SIZE,
+    XLSX_TYPE,
     HtmxHttpRequest,
     query_string,
     redirect,
@@ -33,14 +39,19 @@ from vandong.petitions.views.common import (
 from vandong.petitions.workflow import STEPS, allowed_steps, is_overdue
 
 
-@login_required
-@require_GET
-def supervision_list(request: HtmxHttpRequest) -> HttpResponse:
+def _list_filters(request: HtmxHttpRequest) -> tuple[str, int | None]:
     kind = request.GET.get("kind", "")
     if kind not in Supervision.Kind.values:
         kind = ""
     year_text = request.GET.get("year", "").strip()
     year = int(year_text) if year_text.isdigit() else None
+    return kind, year
+
+
+@login_required
+@require_GET
+def supervision_list(request: HtmxHttpRequest) -> HttpResponse:
+    kind, year = _list_filters(request)
     found = queries.supervision_list(actor=request.user, kind=kind, year=year)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -52,6 +63,24 @@ def supervision_list(request: HtmxHttpRequest) -> HttpResponse:
         "may_record": queries.can_record(actor=request.user),
     }
     return render_page(request, "petitions/supervision_list.html", "rows", context)
+
+
+@login_required
+@require_GET
+def supervision_export(request: HtmxHttpRequest) -> HttpResponse:
+    """The filtered list as an Excel workbook, a row per recommendation."""
+    kind, year = _list_filters(request)
+    found = queries.supervision_list(
+        actor=request.user, kind=kind, year=year
+    ).prefetch_related(
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("id"))
+    )
+    today = queries.today()
+    content = xlsx.supervision_workbook(activities=found, today=today)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    name = xlsx.supervision_filename(today)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -128,6 +157,36 @@ def supervision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "recommendation_form": RecommendationForm(),
     }
     return render_page(request, "petitions/supervision_detail.html", "items", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Correct an activity: officers who handle petitions on its unit; the
+    service audits the change."""
+    supervision = _supervision_or_404(request, pk)
+    if not queries.may_handle(actor=request.user, unit=supervision.unit):
+        raise PermissionDenied(_("Your role does not allow handling petitions."))
+    form = SupervisionEditForm(
+        request.POST or None,
+        initial={name: getattr(supervision, name) for name in SUPERVISION_EDITABLE},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervision_update(
+                actor=request.user,
+                supervision=supervision,
+                **{name: form.cleaned_data[name] for name in SUPERVISION_EDITABLE},
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(
+                request, reverse("petitions:supervision", args=[supervision.pk])
+            )
+    context = {"supervision": supervision, "form": form}
+    return render_page(request, "petitions/supervision_edit.html", "form", context)
 
 
 @login_required

@@ -306,3 +306,34 @@ def test_another_provinces_unapproved_figures_stay_hidden(client, portal):
     body = client.get("/api/v1/public/provinces/11?year=2025").json()
     assert body["published"] is False
     assert body["headlines"] is None
+
+
+def test_a_result_on_an_unconfirmed_threshold_is_labelled(client, portal):
+    from vandong.criteria.models import Evaluation
+
+    publish(portal.world, 2025)
+    judged = Evaluation.objects.filter(unit__code=WARD.split("/")[-2], year=2025)
+    assert judged.exists()
+    judged.update(unverified=True)
+    page = html(client, WARD + "?year=2025")
+    card = re.search(r'<details class="card scorecard".*?</summary>', page, re.S)
+    assert card is not None and "badge unverified" in card.group(0)
+    standard = re.search(r'id="standard".*?</section>', page, re.S)
+    assert standard is not None and "badge unverified" in standard.group(0)
+    row = re.search(
+        rf'<a href="[^"]*{WARD.split("/")[-2]}/[^"]*">.*?</tr>',
+        html(client, PROVINCE + "?year=2025"),
+        re.S,
+    )
+    assert row is not None and "badge unverified" in row.group(0)
+
+
+def test_a_result_on_confirmed_thresholds_carries_no_label(client, portal):
+    from vandong.criteria.models import Evaluation
+
+    publish(portal.world, 2025)
+    Evaluation.objects.filter(unit__code=WARD.split("/")[-2], year=2025).update(
+        unverified=False
+    )
+    page = html(client, WARD + "?year=2025")
+    assert "badge unverified" not in page
