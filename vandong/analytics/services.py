@@ -372,7 +372,9 @@ def _read_facts(store: Store, roots: Sequence[int]) -> pl.DataFrame:
                 frames.append(frame)
     if not frames:
         return pl.DataFrame(schema=FACT_SCHEMA)
-    return pl.concat(frames)
+    # One chunk: every column then reaches NumPy without a copy, and the
+    # rollup asks for them many times.
+    return pl.concat(frames, rechunk=True)
 
 
 def _read_rows(store: Store, tree: str, roots: Sequence[int]) -> pl.DataFrame:
