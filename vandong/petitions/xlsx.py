@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor, can_anywhere
@@ -31,6 +32,25 @@ BOLD = Font(bold=True)
 
 def _day(value: datetime.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _header(sheet: Worksheet, headers: list[str]) -> None:
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _finished(book: Workbook, sheet: Worksheet, widths: list[int]) -> bytes:
+    """The workbook's bytes, columns sized, header frozen, filters on."""
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def petitions_workbook(*, actor: Actor, petitions: Iterable[Petition]) -> bytes:
@@ -59,11 +79,7 @@ def petitions_workbook(*, actor: Actor, petitions: Iterable[Petition]) -> bytes:
     ]
     if with_contact:
         headers += [_("Citizen's name"), _("Phone"), _("Address")]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _header(sheet, headers)
     overdue_column = headers.index(_("Overdue")) + 1
     for p in petitions:
         overdue = bool(getattr(p, "overdue", False))
@@ -98,13 +114,7 @@ def petitions_workbook(*, actor: Actor, petitions: Iterable[Petition]) -> bytes:
             sheet.cell(row=sheet.max_row, column=overdue_column).fill = OVERDUE_FILL
     widths = [14, 12, 10, 26, 18, 18, 50, 16, 9, 26, 12, 12, 26, 50, 16, 30, 10]
     widths += [22, 14, 30] if with_contact else []
-    for number, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return _finished(book, sheet, widths)
 
 
 def petitions_filename(day: datetime.date) -> str:
@@ -140,11 +150,7 @@ def supervision_workbook(
         _("Reason for rejection"),
         _("Sample data"),
     ]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _header(sheet, headers)
     overdue_column = headers.index(_("Overdue")) + 1
     for s in activities:
         activity = [
@@ -181,13 +187,7 @@ def supervision_workbook(
             if overdue:
                 sheet.cell(row=sheet.max_row, column=overdue_column).fill = OVERDUE_FILL
     widths = [12, 16, 40, 10, 26, 30, 50, 50, 16, 9, 26, 12, 12, 26, 50, 18, 30, 10]
-    for number, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return _finished(book, sheet, widths)
 
 
 def supervision_filename(day: datetime.date) -> str:
