@@ -317,15 +317,18 @@ def test_a_result_on_an_unconfirmed_threshold_is_labelled(client, portal):
     judged.update(unverified=True)
     page = html(client, WARD + "?year=2025")
     card = re.search(r'<details class="card scorecard".*?</summary>', page, re.S)
-    assert card is not None and "badge unverified" in card.group(0)
+    assert card is not None
+    assert "badge unverified" in card.group(0)
     standard = re.search(r'id="standard".*?</section>', page, re.S)
-    assert standard is not None and "badge unverified" in standard.group(0)
+    assert standard is not None
+    assert "badge unverified" in standard.group(0)
     row = re.search(
         rf'<a href="[^"]*{WARD.split("/")[-2]}/[^"]*">.*?</tr>',
         html(client, PROVINCE + "?year=2025"),
         re.S,
     )
-    assert row is not None and "badge unverified" in row.group(0)
+    assert row is not None
+    assert "badge unverified" in row.group(0)
 
 
 def test_a_result_on_confirmed_thresholds_carries_no_label(client, portal):
