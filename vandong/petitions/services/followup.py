@@ -3,6 +3,7 @@ the scope check, the transition (workflow.apply), the save, the history row
 and the audit row, in one transaction."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -20,6 +21,40 @@ from vandong.petitions.workflow import Item
 
 # A petition or a recommendation: a step returns the kind it was given.
 ItemT = TypeVar("ItemT", Petition, Recommendation)
+
+
+def save_corrected(
+    *,
+    actor: Actor,
+    via: str,
+    record: Any,
+    cleaned: dict[str, Any],
+    entity: str,
+    audited: Callable[[Any], dict[str, Any]],
+    note: Callable[[list[str]], str] = lambda changed: "",
+) -> Any:
+    """Save the fields of `cleaned` that differ on `record` (locked by the
+    caller) and audit the change (`audited` gives the audited fields); a
+    correction that changes nothing writes nothing."""
+    changed = [k for k, v in cleaned.items() if getattr(record, k) != v]
+    if not changed:
+        return record
+    old = audited(record)
+    for name in changed:
+        setattr(record, name, cleaned[name])
+    record.full_clean(validate_constraints=False)
+    record.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=actor,
+        channel=via,
+        action=AuditEntry.Action.UPDATE,
+        entity=entity,
+        entity_id=record.pk,
+        old=old,
+        new=audited(record),
+        note=note(changed),
+    )
+    return record
 
 
 def user_or_none(actor: Actor) -> Any:

@@ -27,7 +27,11 @@ from vandong.petitions.models import (
 from vandong.petitions.models import (
     Channel as PetitionChannel,
 )
-from vandong.petitions.services.followup import take_step, user_or_none
+from vandong.petitions.services.followup import (
+    save_corrected,
+    take_step,
+    user_or_none,
+)
 from vandong.petitions.workflow import Step as WorkflowStep
 
 # No 0/O, 1/I/L: a code read aloud or copied by hand stays right.
@@ -215,28 +219,18 @@ def petition_update(
             "Only a petition not yet answered can be changed.",
             field="status",
         )
-    cleaned = _clean(values)
-    changed = [k for k, v in cleaned.items() if getattr(current, k) != v]
-    if not changed:
-        return current
-    old = _audit_fields(current)
-    for name in changed:
-        setattr(current, name, cleaned[name])
-    current.full_clean(validate_constraints=False)
-    current.save(update_fields=[*changed, "updated_at"])
-    audit_record(
+    corrected: Petition = save_corrected(
         actor=actor,
-        channel=via,
-        action=AuditEntry.Action.UPDATE,
+        via=via,
+        record=current,
+        cleaned=_clean(values),
         entity="petitions.petition",
-        entity_id=current.pk,
-        old=old,
-        new=_audit_fields(current),
-        note="contact changed"
-        if any(n.startswith("contact_") for n in changed)
-        else "",
+        audited=_audit_fields,
+        note=lambda changed: (
+            "contact changed" if any(n.startswith("contact_") for n in changed) else ""
+        ),
     )
-    return current
+    return corrected
 
 
 def petition_step(

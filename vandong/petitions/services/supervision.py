@@ -15,7 +15,11 @@ from vandong.core.models import AuditEntry, Channel
 from vandong.geo.models import Unit
 from vandong.petitions.errors import invalid, required_text
 from vandong.petitions.models import Recommendation, Status, Step, Supervision
-from vandong.petitions.services.followup import take_step, user_or_none
+from vandong.petitions.services.followup import (
+    save_corrected,
+    take_step,
+    user_or_none,
+)
 
 
 @transaction.atomic
@@ -130,24 +134,15 @@ def supervision_update(
     for name in ("participants", "findings"):
         if name in cleaned:
             cleaned[name] = str(cleaned[name] or "").strip()
-    changed = [k for k, v in cleaned.items() if getattr(current, k) != v]
-    if not changed:
-        return current
-    old = _supervision_audit(current)
-    for name in changed:
-        setattr(current, name, cleaned[name])
-    current.full_clean(validate_constraints=False)
-    current.save(update_fields=[*changed, "updated_at"])
-    audit_record(
+    corrected: Supervision = save_corrected(
         actor=actor,
-        channel=via,
-        action=AuditEntry.Action.UPDATE,
+        via=via,
+        record=current,
+        cleaned=cleaned,
         entity="petitions.supervision",
-        entity_id=current.pk,
-        old=old,
-        new=_supervision_audit(current),
+        audited=_supervision_audit,
     )
-    return current
+    return corrected
 
 
 @transaction.atomic
