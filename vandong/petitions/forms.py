@@ -5,10 +5,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vandong.core.errors import DomainError
 from vandong.geo.models import Unit
 from vandong.petitions.models import (
     CarriedOut,
@@ -25,19 +23,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def say(exc: DomainError) -> str:
-    """A service message in the page's language (Vietnamese by default)."""
-    return (
-        exc.message_vi if (get_language() or "vi").startswith("vi") else exc.message_en
-    )
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal beside its field, else above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, say(exc))
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

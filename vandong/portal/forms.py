@@ -6,10 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vandong.core.errors import DomainError
 from vandong.geo.models import Level, Unit
 from vandong.petitions.models import Topic
 from vandong.portal.services import TEXT_MAX, TEXT_MIN
@@ -20,18 +18,6 @@ from vandong.portal.tracking import CODE_MAX
 # fill like any other.
 HONEYPOT = "website"
 PHONE = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
-
-
-def say(exc: DomainError) -> str:
-    """A service message in the page's language (Vietnamese by default)."""
-    return (
-        exc.message_vi if (get_language() or "vi").startswith("vi") else exc.message_en
-    )
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, say(exc))
 
 
 def unit_label(unit: Unit) -> str:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vandong.accounts.permissions import Action
 from vandong.core.errors import DomainError
+from vandong.core.forms import add_domain_error, say
 from vandong.geo.models import Unit
 from vandong.petitions import queries, services, storage, xlsx
 from vandong.petitions.forms import (
@@ -31,8 +32,6 @@ from vandong.petitions.forms import (
     PetitionFilterForm,
     PetitionForm,
     SummaryFilterForm,
-    add_domain_error,
-    say,
     step_form,
 )
 from vandong.petitions.models import Petition

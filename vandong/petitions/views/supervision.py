@@ -16,13 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vandong.accounts.permissions import Action
 from vandong.core.errors import DomainError
+from vandong.core.forms import add_domain_error, say
 from vandong.petitions import queries, services, xlsx
 from vandong.petitions.forms import (
     RecommendationForm,
     SupervisionEditForm,
     SupervisionForm,
-    add_domain_error,
-    say,
     step_form,
 )
 from vandong.petitions.models import Recommendation, Supervision

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from vandong.catalog.models import Period, PeriodKind
 from vandong.core.errors import DomainError
+from vandong.core.forms import say
 from vandong.geo.models import Unit
 from vandong.portal import services, state
-from vandong.portal.forms import PublishForm, say
+from vandong.portal.forms import PublishForm
 from vandong.portal.models import Publication
 from vandong.portal.permissions import publishable_provinces
 

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vandong.core.errors import DomainError
+from vandong.core.forms import add_domain_error
 from vandong.geo.models import Level, Unit
 from vandong.portal import limits, services, tracking
-from vandong.portal.forms import PetitionForm, TrackForm, add_domain_error
+from vandong.portal.forms import PetitionForm, TrackForm
 
 # A petition form is a few kilobytes; anything much larger is not one.
 MAX_BODY_BYTES = 64 * 1024

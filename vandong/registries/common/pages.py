@@ -14,13 +14,13 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import can, can_anywhere, scope_units
 from vandong.core.errors import DomainError
+from vandong.core.forms import add_domain_error, say
 from vandong.geo import queries as geo_queries
 from vandong.geo.models import Unit
 
@@ -50,12 +50,6 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             raise
 
     return wrapper
-
-
-def say(error: DomainError) -> str:
-    """A service message in the page's language (Vietnamese by default)."""
-    vi = (get_language() or "vi").startswith("vi")
-    return error.message_vi if vi else error.message_en
 
 
 def render_page(
@@ -139,12 +133,6 @@ def unit_field(actor: Any, levels: list[int], label: str) -> UnitChoiceField:
     return UnitChoiceField(queryset=qs, label=label)
 
 
-def form_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service refusal on its field, else on the whole form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, say(error))
-
-
 def choice(request: HttpRequest, name: str, values: Iterable[str]) -> str:
     """The GET parameter `name` if it is one of `values`, else ""."""
     value = request.GET.get(name, "")
@@ -166,7 +154,7 @@ def saved(request: HttpRequest, form: forms.Form, write: Callable[[], T]) -> T |
     try:
         return write()
     except DomainError as error:
-        form_error(form, error)
+        add_domain_error(form, error)
         return None
 
 

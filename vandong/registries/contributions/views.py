@@ -21,12 +21,12 @@ from vandong.accounts.permissions import Action
 from vandong.accounts.queries import can, scope_q
 from vandong.core.errors import DomainError
 from vandong.core.formatting import money_vi
+from vandong.core.forms import say
 from vandong.core.models import Channel
 from vandong.geo.models import Unit
 from vandong.registries.common.pages import (
     PAGE_SIZE,
     HtmxHttpRequest,
-    say,
     xlsx_response,
 )
 from vandong.registries.contributions import queries, services

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vandong.core.errors import DomainError
+from vandong.core.forms import add_domain_error
 from vandong.core.models import Channel
 from vandong.geo import queries as geo_queries
 from vandong.geo.models import Unit
@@ -22,7 +23,6 @@ from vandong.registries.common.pages import (
     HtmxHttpRequest,
     choice,
     domain_errors,
-    form_error,
     initial_of,
     list_context,
     may_record,
@@ -132,7 +132,7 @@ def product_create(request: HtmxHttpRequest) -> HttpResponse:
                 channel=Channel.WEB,
             )
         except DomainError as error:
-            form_error(
+            add_domain_error(
                 rating_form if error.field in rating_form.fields else product_form,
                 error,
             )
