@@ -9,11 +9,11 @@ answered as if it did not exist (404).
 """
 
 import datetime
+import functools
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -41,6 +41,7 @@ from vandong.petitions.views.common import (
     PAGE_SIZE,
     XLSX_TYPE,
     HtmxHttpRequest,
+    correction_page,
     query_string,
     redirect,
     render_page,
@@ -229,26 +230,16 @@ def petition_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Correct an open petition's channel, topic, text or contact: officers
     who handle petitions on its unit; the service audits the change."""
     petition = _petition_or_404(request, pk)
-    if not queries.may_handle(actor=request.user, unit=petition.unit):
-        raise PermissionDenied(_("Your role does not allow handling petitions."))
-    form = PetitionEditForm(
-        request.POST or None,
-        initial={name: getattr(petition, name) for name in EDITABLE},
+    return correction_page(
+        request,
+        record=petition,
+        form_class=PetitionEditForm,
+        fields=EDITABLE,
+        update=functools.partial(services.petition_update, petition=petition),
+        done_url=reverse("petitions:detail", args=[petition.pk]),
+        template="petitions/edit.html",
+        context={"petition": petition},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.petition_update(
-                actor=request.user,
-                petition=petition,
-                **{name: form.cleaned_data[name] for name in EDITABLE},
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(request, reverse("petitions:detail", args=[petition.pk]))
-    context = {"petition": petition, "form": form}
-    return render_page(request, "petitions/edit.html", "form", context)
 
 
 @login_required

@@ -3,9 +3,10 @@ recording and correction forms, an activity with its recommendations, and
 each recommendation's workflow step (the petitions' workflow, the same
 forms)."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -30,6 +31,7 @@ from vandong.petitions.views.common import (
     PAGE_SIZE,
     XLSX_TYPE,
     HtmxHttpRequest,
+    correction_page,
     query_string,
     redirect,
     render_page,
@@ -164,28 +166,16 @@ def supervision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Correct an activity: officers who handle petitions on its unit; the
     service audits the change."""
     supervision = _supervision_or_404(request, pk)
-    if not queries.may_handle(actor=request.user, unit=supervision.unit):
-        raise PermissionDenied(_("Your role does not allow handling petitions."))
-    form = SupervisionEditForm(
-        request.POST or None,
-        initial={name: getattr(supervision, name) for name in SUPERVISION_EDITABLE},
+    return correction_page(
+        request,
+        record=supervision,
+        form_class=SupervisionEditForm,
+        fields=SUPERVISION_EDITABLE,
+        update=functools.partial(services.supervision_update, supervision=supervision),
+        done_url=reverse("petitions:supervision", args=[supervision.pk]),
+        template="petitions/supervision_edit.html",
+        context={"supervision": supervision},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.supervision_update(
-                actor=request.user,
-                supervision=supervision,
-                **{name: form.cleaned_data[name] for name in SUPERVISION_EDITABLE},
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(
-                request, reverse("petitions:supervision", args=[supervision.pk])
-            )
-    context = {"supervision": supervision, "form": form}
-    return render_page(request, "petitions/supervision_edit.html", "form", context)
 
 
 @login_required
