@@ -21,6 +21,7 @@ from vandong.analytics.models import Indicator
 from vandong.analytics.services import REFORM_YEAR
 from vandong.analytics.store import TOP, Store
 from vandong.core.errors import DomainError
+from vandong.core.text import is_digits
 from vandong.geo.models import LEGACY_END, REFORM_DATE, Unit
 
 TREES = ("legacy", "current")
@@ -219,7 +220,7 @@ def _periods(periods: Sequence[str] | None) -> tuple[list[int], list[tuple[int, 
             if start > end:
                 raise _bad_period(text)
             spans.append((start, end))
-        elif text.isdigit() and len(text) == 4:
+        elif is_digits(text) and len(text) == 4:
             years.append(int(text))
         else:
             raise _bad_period(text)

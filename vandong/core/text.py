@@ -12,3 +12,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+def is_digits(text: str) -> bool:
+    """Only the ASCII digits 0-9: `str.isdigit` also accepts "²" and other
+    digits that `int()` refuses."""
+    return text.isascii() and text.isdigit()

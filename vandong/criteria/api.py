@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from vandong.catalog.criteria.models import CriteriaSet
 from vandong.core.errors import CoreErrorCode, DomainError
+from vandong.core.text import is_digits
 from vandong.criteria import queries
 from vandong.criteria.models import Evaluation
 from vandong.geo.models import Unit
@@ -281,7 +282,7 @@ def criteria_set_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 def _year(stored: CriteriaSet, period: str) -> int:
     text = period.strip()
-    if not (text.isdigit() and len(text) == 4):
+    if not (is_digits(text) and len(text) == 4):
         raise DomainError(
             CoreErrorCode.INVALID,
             f"Kỳ “{period}” không hợp lệ: hãy ghi một năm, ví dụ 2024.",

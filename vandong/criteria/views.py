@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from vandong.catalog.criteria.models import CriteriaSet
 from vandong.catalog.criteria.spec import MET, STATUSES
+from vandong.core.text import is_digits
 from vandong.criteria import queries, xlsx
 from vandong.criteria.queries import SetDefinition
 from vandong.geo.models import Unit
@@ -47,7 +48,7 @@ def _year(request: HttpRequest, stored: CriteriaSet) -> Year:
     when it was malformed or outside the set's validity."""
     raw = request.GET.get("year", "").strip()
     if raw:
-        if raw.isdigit() and queries.applies_in(stored, int(raw)):
+        if is_digits(raw) and queries.applies_in(stored, int(raw)):
             return Year(int(raw), "")
         error = _("The set does not apply in %(year)s: showing the latest year.") % {
             "year": raw

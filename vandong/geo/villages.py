@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from vandong.core.errors import DomainError, RowError
 from vandong.core.models import AuditEntry, Channel
-from vandong.core.text import fold
+from vandong.core.text import fold, is_digits
 from vandong.geo.models import Level, Unit, UnitType
 from vandong.geo.tree import path_for
 
@@ -101,7 +101,7 @@ def _count(value: Any, row: int, column: str, errors: list[RowError]) -> int | N
     text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "")
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
-    if not text.isdigit():
+    if not is_digits(text):
         errors.append(
             RowError(
                 row,
@@ -142,7 +142,7 @@ def parse_villages(table: list[list[Any]]) -> tuple[list[VillageIn], list[RowErr
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         code = str(cell(cells, "commune_code") or "").strip()
-        if code.replace(".0", "").isdigit():
+        if is_digits(code.replace(".0", "")):
             code = code.replace(".0", "").zfill(5)  # Excel drops leading zeros
         name = " ".join(str(cell(cells, "name") or "").split())
         type_text = fold(str(cell(cells, "type") or ""))
@@ -322,7 +322,7 @@ def _write(
     for unit in Unit.objects.filter(parent__in=communes.values(), level=Level.VILLAGE):
         existing[(unit.parent_id or 0, unit.name_key)] = unit
         suffix = unit.code.rsplit("-", 1)[-1]
-        if suffix.isdigit():
+        if is_digits(suffix):
             next_number[unit.parent_id or 0] = max(
                 next_number.get(unit.parent_id or 0, 0), int(suffix)
             )

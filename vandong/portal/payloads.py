@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from vandong.analytics.store import Store
+from vandong.core.text import is_digits
 from vandong.geo.models import LEGACY_END, REFORM_DATE, Level, Succession, Unit
 from vandong.geo.queries import unit_get
 from vandong.portal import figures, records, state
@@ -92,21 +93,27 @@ def parse_day(raw: str | None) -> datetime.date | None:
 def find_unit(code: str, on: datetime.date | None, level: int) -> Unit | None:
     """The unit of `level` the code names on `on` (default today; else, for a
     unit that no longer exists, the last one that carried the code)."""
+    if not (is_digits(code) and len(code) <= CODE_MAX):
+        # Official codes are digits: anything else names nothing, and never
+        # reaches the database (a NUL there is an error, not a miss).
+        return None
     day = on or timezone.localdate()
     key = f"portal:unit:{state.version()}:{level}:{code}:{day.isoformat()}:{bool(on)}"
     found = memory.get(key)
-    if found is not None:
-        return found if isinstance(found, Unit) else None
-    unit = unit_get(code=code[:20], on=day)
+    if isinstance(found, Unit):
+        return found
+    unit = unit_get(code=code, on=day)
     if unit is not None and unit.level != level:
         unit = None
     if unit is None and on is None:
         unit = (
-            Unit.objects.filter(code=code[:20], level=level)
-            .order_by("-valid_to")
+            Unit.objects.filter(code=code, level=level)
+            .order_by(F("valid_to").desc(nulls_first=True))
             .first()
         )
-    memory.set(key, unit if unit is not None else "-", seconds=UNIT_SECONDS)
+    # Only units are kept: misses would let made-up codes fill the memory.
+    if unit is not None:
+        memory.set(key, unit, seconds=UNIT_SECONDS)
     return unit
 
 
@@ -140,12 +147,24 @@ def province_of(unit: Unit) -> Unit:
 
 
 def choose_year(raw: str | None, public: frozenset[int]) -> int:
-    """The year asked for, else the latest public year, else the current one."""
-    if raw and raw.strip().isdigit() and len(raw.strip()) == 4:
-        return int(raw.strip())
+    """The year asked for, when the campaign could have figures of it, else
+    the latest public year, else the current one."""
+    text = (raw or "").strip()
+    if is_digits(text) and len(text) == 4 and FIRST_YEAR <= int(text) <= _last_year():
+        return int(text)
     if public:
         return max(public)
     return timezone.localdate().year
+
+
+# Years a page may be asked for: the campaign's reports start in 2010 (the
+# first new-rural programme) and none is of a year after next.
+FIRST_YEAR = 2010
+CODE_MAX = 20
+
+
+def _last_year() -> int:
+    return timezone.localdate().year + 1
 
 
 def choose_tree(raw: str | None, year: int) -> str:

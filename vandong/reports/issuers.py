@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vandong.core.formatting import place_date_vi
+from vandong.core.text import is_digits
 from vandong.geo.models import Unit
 
 ISSUER_LABELS = {
@@ -177,7 +178,7 @@ def _parent_party(unit: Unit) -> tuple[str, ...]:
 
 def _number(number: str, kind: str, type_code: str, symbol: str) -> str:
     digits = number.strip()
-    if digits.isdigit() and int(digits) < 10:
+    if is_digits(digits) and int(digits) < 10:
         digits = f"0{int(digits)}"
     if kind == "party":
         return f"Số {digits or ' ' * 6}-{type_code}/{symbol}"

@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from vandong.core.text import is_digits
+
 # --- what a template may name --------------------------------------------------
 
 # Figures every report has, without a definition.
@@ -649,7 +651,7 @@ def _spec(reader: _Reader) -> ReportSpec:
             )
     version = 0
     if "version" in header:
-        if header["version"].isdigit() and int(header["version"]) > 0:
+        if is_digits(header["version"]) and int(header["version"]) > 0:
             version = int(header["version"])
         else:
             _problem(
@@ -762,7 +764,7 @@ def _check_filter(problems: list[Problem], item: Filter, line: int) -> None:
         kind = kind.rstrip("?")
         ok = True
         if kind == "int":
-            ok = value.isdigit()
+            ok = is_digits(value)
         elif kind == "step":
             ok = bool(re.match(r"^\d+(?:\.\d+)?$", value)) and float(value) > 0
         elif kind.startswith(("word:", "flag:")):

@@ -15,6 +15,7 @@ from vandong.analytics.models import Target, TargetKind
 from vandong.analytics.targets import closing
 from vandong.analytics.targets.closing import ClosingUnit
 from vandong.analytics.targets.projection import Projection, Status, project, rising
+from vandong.core.text import is_digits
 
 # Each status said in Vietnamese and English, for the API (pages translate
 # the English through gettext).
@@ -100,7 +101,7 @@ class Progress:
 
 
 def _year(period: str) -> int | None:
-    return int(period) if period.isdigit() and len(period) == 4 else None
+    return int(period) if is_digits(period) and len(period) == 4 else None
 
 
 def _points(rows: Sequence[queries.Row]) -> list[Point]:

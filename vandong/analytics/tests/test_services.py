@@ -172,6 +172,7 @@ def test_unknown_indicator_level_period_and_tree_are_refused(
     for call in (
         lambda: queries.rows("NOPE"),
         lambda: queries.rows("CULT_SHARE", periods=["20x4"]),
+        lambda: queries.rows("CULT_SHARE", periods=["²²²²"]),
         lambda: queries.rows("CULT_SHARE", tree="future"),
         lambda: queries.rows("CULT_SHARE", unit=world.doan_ket, level=1),
     ):

@@ -257,3 +257,9 @@ def test_plotly_is_served_from_the_package_with_long_caching(client: Any) -> Non
     plain = client.get(f"/analytics/js/plotly-{version}.min.js")
     assert plain.content.startswith(b"/**\n* plotly.js v")
     assert client.get("/analytics/js/plotly-0.0.1.min.js").status_code == 404
+
+
+def test_a_year_in_other_digits_falls_back_too(client: Any, dash: TargetScene) -> None:
+    # "²" is a digit to str.isdigit but not to int()
+    html = page(client, dash.world.tinh, "/analytics/12/?year=%C2%B2&tree=legacy")
+    assert 'data-year="2025"' in html

@@ -121,3 +121,13 @@ def test_csv_export(client: Any, dash: TargetScene) -> None:
         "Phường Đoàn Kết",
         "Phường Tân Phong",
     }
+
+
+def test_a_level_in_other_digits_is_the_unit_itself(
+    client: Any, dash: TargetScene
+) -> None:
+    url = f"/analytics/pivot/?ind={SHARE}&unit=12&level=%C2%B2&period=2021-2025&tree=legacy"
+    assert table_rows(page(client, dash.world.tinh, url)) == [("Tỉnh Lai Châu", "50,0")]
+    for export in ("csv", "xlsx"):
+        response = client.get(url.replace("/pivot/?", f"/pivot/{export}/?"))
+        assert response.status_code == 200

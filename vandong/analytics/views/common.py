@@ -14,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 
 from vandong.accounts.permissions import Action
 from vandong.accounts.queries import Actor, can, roles_for
+from vandong.core.text import is_digits
 from vandong.geo.models import LEGACY_END, REFORM_DATE, Level, Succession, Unit
 
 LEGACY = "legacy"
@@ -88,7 +89,7 @@ def year_param(request: HttpRequest, years: list[int]) -> tuple[int | None, str]
     raw = request.GET.get("year", "").strip()
     if not raw:
         return default, ""
-    if raw.isdigit() and int(raw) in years:
+    if is_digits(raw) and int(raw) in years:
         return int(raw), ""
     error = _("There are no figures for %(year)s: showing %(default)s.") % {
         "year": raw,

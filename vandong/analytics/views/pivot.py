@@ -22,6 +22,7 @@ from vandong.analytics.views.common import (
 )
 from vandong.analytics.views.figures import plotly_context
 from vandong.analytics.views.groups import group_label
+from vandong.core.text import is_digits
 from vandong.geo.models import Level, Unit
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def _level(
         if unit.level > Level.DISTRICT or not years:
             return None
         return child_level(unit, tree, max(years))
-    if raw.isdigit() and unit.level < int(raw) <= Level.VILLAGE:
+    if is_digits(raw) and unit.level < int(raw) <= Level.VILLAGE:
         if int(raw) == Level.DISTRICT and tree == CURRENT:
             return Level.COMMUNE  # the current tree has no districts
         return int(raw)

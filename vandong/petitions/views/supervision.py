@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vandong.accounts.permissions import Action
 from vandong.core.errors import DomainError
 from vandong.core.forms import add_domain_error, say
+from vandong.core.text import is_digits
 from vandong.petitions import queries, services, xlsx
 from vandong.petitions.forms import (
     RecommendationForm,
@@ -45,7 +46,7 @@ def _list_filters(request: HtmxHttpRequest) -> tuple[str, int | None]:
     if kind not in Supervision.Kind.values:
         kind = ""
     year_text = request.GET.get("year", "").strip()
-    year = int(year_text) if year_text.isdigit() else None
+    year = int(year_text) if is_digits(year_text) else None
     return kind, year
 
 

@@ -61,6 +61,24 @@ def test_another_provinces_officer_cannot_publish_here(client, portal):
     )
     approve_all(world, 2025)
     client.force_login(officer)
-    # the page offers only their own province, whatever is asked for
-    client.post(PAGE, {"tinh": "12", "year": "2025", "action": "publish"})
-    assert not Publication.objects.filter(province=world.province).exists()
+    # a province not theirs is refused, not replaced by their own
+    response = client.post(PAGE, {"tinh": "12", "year": "2025", "action": "publish"})
+    assert response.status_code == 400
+    assert not Publication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"year": "2025", "action": "publish"},
+        {"tinh": "99", "year": "2025", "action": "publish"},
+        {"tinh": "12", "year": "2025", "action": "delete"},
+    ],
+)
+def test_a_post_without_its_province_or_with_an_unknown_action_is_refused(
+    client, portal, data
+):
+    approve_all(portal.world, 2025)
+    client.force_login(portal.world.tinh)
+    assert client.post(PAGE, data).status_code == 400
+    assert not Publication.objects.exists()

@@ -339,4 +339,32 @@ def test_a_result_on_confirmed_thresholds_carries_no_label(client, portal):
         unverified=False
     )
     page = html(client, WARD + "?year=2025")
+    assert 'data-set="' in page  # the scorecard is there, without the label
     assert "badge unverified" not in page
+
+
+@pytest.mark.parametrize(
+    "year", ["0000", "%C2%B2%C2%B2%C2%B2%C2%B2", "9999", "-2024", "abc"]
+)
+def test_a_year_the_campaign_cannot_have_shows_the_default_one(client, portal, year):
+    publish(portal.world, 2025)
+    for url in (
+        PROVINCE,
+        WARD,
+        "/api/v1/public/provinces/12",
+        "/api/v1/public/communes/03395",
+    ):
+        response = client.get(f"{url}?year={year}")
+        assert response.status_code == 200, url
+        assert "2025" in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["%00", "12%00", "x" * 30, "1" * 30, "%C2%B2"])
+def test_a_code_that_is_not_an_official_one_is_404(client, portal, code):
+    for url in (
+        f"/cong-khai/tinh/{code}/",
+        f"/cong-khai/xa/{code}/",
+        f"/api/v1/public/provinces/{code}",
+        f"/api/v1/public/communes/{code}",
+    ):
+        assert client.get(url).status_code == 404, url

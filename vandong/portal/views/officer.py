@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -46,8 +46,18 @@ def publish(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("Only province officers publish their province's figures.")
         )
-    code = request.POST.get("tinh") or request.GET.get("tinh") or provinces[0].code
-    province = next((p for p in provinces if p.code == code), provinces[0])
+    if request.method == "POST":
+        # A publication names its province and what to do: never a default.
+        code = request.POST.get("tinh", "")
+        if request.POST.get("action", "publish") not in ("publish", "withdraw"):
+            raise BadRequest("unknown action")
+    else:
+        code = request.GET.get("tinh") or provinces[0].code
+    province = next((p for p in provinces if p.code == code), None)
+    if province is None:
+        if request.method == "POST":
+            raise BadRequest("unknown province")
+        province = provinces[0]
     here = reverse("portal:publish") + f"?tinh={province.code}"
     refusal: DomainError | None = None
     form = PublishForm()

@@ -54,12 +54,13 @@ def _units(province_code: str) -> tuple[list[Unit], list[Unit], Unit | None]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def petition(request: HttpRequest) -> HttpResponse:
+    # Before the body is read at all (request.POST parses it).
+    if request.method == "POST" and _length(request) > MAX_BODY_BYTES:
+        return _no_store(HttpResponse(_("The petition is too large."), status=413))
     province_code = (request.POST.get("tinh") or request.GET.get("tinh") or "")[:20]
     provinces, units, chosen = _units(province_code)
     context: dict[str, Any] = {"provinces": provinces, "province": chosen}
     if request.method == "POST":
-        if _length(request) > MAX_BODY_BYTES:
-            return _no_store(HttpResponse(_("The petition is too large."), status=413))
         form = PetitionForm(request.POST, units=units)
         if form.trapped:
             # Robots are told nothing useful; nothing is recorded.

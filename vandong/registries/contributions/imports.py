@@ -40,7 +40,7 @@ from vandong.collect import formats
 from vandong.collect.numbers import NumberError, parse_number
 from vandong.core.errors import DomainError, RowError
 from vandong.core.models import Channel
-from vandong.core.text import fold
+from vandong.core.text import fold, is_digits
 from vandong.geo.models import Unit
 from vandong.registries.contributions.errors import ContributionErrorCode
 from vandong.registries.contributions.rules import (
@@ -263,7 +263,7 @@ def parse_contributions(
             continue
         row = _Row(number, cells, columns, errors)
         code = row.text("unit_code")
-        if code.isdigit() and len(code) < 5:
+        if is_digits(code) and len(code) < 5:
             code = code.zfill(5)  # Excel drops leading zeros
         if not code:
             row.fail("unit_code", "Thiếu mã đơn vị.", "The unit code is missing.")
