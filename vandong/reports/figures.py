@@ -19,7 +19,7 @@ from functools import cached_property
 from vandong.accounts.queries import Actor
 from vandong.analytics import expressions
 from vandong.analytics import queries as analytics
-from vandong.geo.models import REFORM_DATE, Unit, UnitQuerySet
+from vandong.geo.models import LEGACY_END, REFORM_DATE, Unit, UnitQuerySet
 from vandong.reports.spec import Call, FigureDef, ReportSpec
 
 LEVEL_NAMES = {1: "tỉnh", 2: "huyện", 3: "xã", 4: "thôn, bản, tổ dân phố"}
@@ -343,8 +343,12 @@ class Evaluator:
 
     def _units_day(self, period: str) -> datetime.date:
         day = last_day(period)
+        # Each tree counts its own units: today's from the reform on, the
+        # units as reported up to their last day.
         if self.scope.tree == "current" and day < REFORM_DATE:
             return REFORM_DATE
+        if self.scope.tree == "legacy" and day > LEGACY_END:
+            return LEGACY_END
         return day
 
     def _units_query(self, types: Sequence[str], period: str) -> UnitQuerySet:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from vandong.accounts.queries import roles_for
@@ -21,6 +21,7 @@ from vandong.geo.models import Unit
 from vandong.reports import notation, queries
 from vandong.reports import spec as specs
 from vandong.reports.compose import ChartOut, FigureText, ParagraphOut, Report, compose
+from vandong.reports.errors import not_found
 from vandong.reports.figures import Evaluator, Figure, Missing, Scope, years_of
 from vandong.reports.issuers import ISSUER_LABELS
 from vandong.reports.writers import CONTENT_TYPES, FORMATS, chart_missing
@@ -59,6 +60,18 @@ class Request:
         path = reverse(name, args=[self.template, self.unit_code, self.phase, *args])
         query = self.query(**changes)
         return f"{path}?{query}" if query else path
+
+
+def _report_url(asked: Request) -> str:
+    """The report's address; a code or template name no address can hold
+    (a "/", a space) names no unit and no template."""
+    try:
+        return asked.url("reports:report")
+    except NoReverseMatch:
+        raise not_found(
+            "Không có mẫu báo cáo hoặc đơn vị này.",
+            "No such report template or unit.",
+        ) from None
 
 
 def _request(
@@ -149,6 +162,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         try:
             queries.phase_bounds(phase)
+            target = _report_url(asked)
         except DomainError as error:
             return render(
                 request,
@@ -162,7 +176,7 @@ def index(request: HttpRequest) -> HttpResponse:
                     "error": error.message_vi,
                 },
             )
-        return redirect(asked.url("reports:report"))
+        return redirect(target)
     return render(
         request,
         "reports/index.html",

@@ -137,3 +137,43 @@ def test_a_unit_is_found_by_name_or_code(scene):
     assert queries.unit_find("Lai Châu", level=1) == scene.province
     assert queries.unit_find("12", level=1) == scene.province
     assert queries.unit_find("lai chau", level=1) == scene.province
+
+
+def test_each_tree_counts_its_own_units(scene):
+    # the 2021-2025 phase ends after the reform: on the legacy tree the wards
+    # are those reported up to 30/06/2025, on the current tree today's
+    from vandong.geo.models import LEGACY_END, Unit
+    from vandong.geo.tests.factories import make_unit
+
+    # a ward that was merged away at the reform
+    make_unit(
+        "03399",
+        "Phường Sáp Nhập",
+        "phuong",
+        parent=scene.legacy_district,
+        valid_to=LEGACY_END,
+    )
+    spec = specs.read(SMALL, queries.catalog())
+    counted = {}
+    for tree in ("legacy", "current"):
+        scope = queries.scope_for(
+            actor=None, unit=scene.province, phase="2021-2025", tree=tree
+        )
+        wards = Evaluator(spec, scope).figure("wards")
+        assert isinstance(wards, Figure)
+        counted[tree] = wards.value
+
+    def wards_on(day):
+        return (
+            Unit.objects.valid_on(day)
+            .within(scene.province)
+            .filter(type__in=["phuong", "thi_tran"])
+            .count()
+        )
+
+    assert counted == {
+        "legacy": wards_on(LEGACY_END),
+        "current": wards_on(datetime.date(2025, 12, 31)),
+    }
+    assert counted["current"] is not None
+    assert counted["legacy"] == counted["current"] + 1

@@ -43,6 +43,20 @@ def test_the_index_lists_templates_and_opens_a_report(client, scene):
     assert response["Location"] == REPORT + "?issuer=state"
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "template=ket-qua-cuoc-van-dong&unit=12/3&phase=2016-2020",
+        "template=a%20b&unit=12&phase=2016-2020",
+    ],
+)
+def test_the_index_refuses_a_unit_or_template_no_address_can_hold(client, scene, query):
+    client.force_login(scene.tinh)
+    response = client.get(f"/reports/?{query}")
+    assert response.status_code == 200
+    assert "Không có mẫu báo cáo hoặc đơn vị này." in response.content.decode()
+
+
 def test_the_report_links_each_figure_and_lists_what_is_missing(
     client, scene, django_assert_max_num_queries
 ):
