@@ -142,6 +142,9 @@ def unit_find(text: str, *, level: int | None = None, tree: str = "legacy") -> U
     )
 
 
+MAX_PHASE_YEARS = 10
+
+
 def phase_bounds(text: str) -> tuple[int, int]:
     """ "2016-2020" -> (2016, 2020); "2020" -> (2020, 2020)."""
     text = text.strip()
@@ -152,11 +155,15 @@ def phase_bounds(text: str) -> tuple[int, int]:
             first = last = int(text)
     except ValueError:
         first = last = 0
-    if not (2000 <= first <= last <= 2100):
+    # A phase is five years; ten at most, so that a figure's breakdown by
+    # year stays a page and a few queries.
+    if not (2000 <= first <= last <= 2100 and last - first < MAX_PHASE_YEARS):
         raise invalid(
             "phase",
-            f"Giai đoạn “{text}” không hợp lệ: ghi 2016-2020 hoặc một năm.",
-            f"Phase '{text}' is not valid: write 2016-2020 or a year.",
+            f"Giai đoạn “{text}” không hợp lệ: ghi 2016-2020 hoặc một năm "
+            f"(tối đa {MAX_PHASE_YEARS} năm).",
+            f"Phase '{text}' is not valid: write 2016-2020 or a year "
+            f"(at most {MAX_PHASE_YEARS} years).",
         )
     return first, last
 

@@ -24,6 +24,7 @@ Pure: no Django. `parse` reads the text and says every problem with its line
 unknown indicator or data element), through the `Catalog` the caller gives.
 """
 
+import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,8 +46,27 @@ BUILTINS: dict[str, str] = {
     "issuer_name": "tên cơ quan ban hành (Tỉnh ủy Lai Châu)",
 }
 
-PERIOD_WORDS = ("start", "end", "phase", "next")
 _PERIOD = re.compile(r"^(?:start|end|phase|next|\d{4}|\d{4}-\d{4})$")
+# Years a template may name: the campaign's (as phase_bounds accepts them).
+_FIRST_YEAR, _LAST_YEAR = 2000, 2100
+# Decimal places a number may be shown with.
+_MAX_DIGITS = 6
+
+
+def _is_period(value: str) -> bool:
+    """A period word, a year or an ordered span of years the campaign has."""
+    if not _PERIOD.match(value):
+        return False
+    years = [int(y) for y in re.findall(r"\d{4}", value)]
+    return all(_FIRST_YEAR <= y <= _LAST_YEAR for y in years) and years == sorted(years)
+
+
+def _is_day(value: str) -> bool:
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return _FIRST_YEAR <= day.year <= _LAST_YEAR
 
 
 @dataclass(frozen=True)
@@ -600,7 +620,7 @@ def _check_call(
                 f"{call.function}(…) không có đối số tên “{key}”",
                 f"{call.function}(…) has no argument '{key}'",
             )
-        elif key == "period" and not _PERIOD.match(value):
+        elif key == "period" and not _is_period(value):
             _problem(
                 problems,
                 line,
@@ -616,8 +636,8 @@ def _bad_argument(kind: str, value: str) -> str:
     if kind == "period":
         return (
             ""
-            if _PERIOD.match(value)
-            else "kỳ là start, end, phase, năm hoặc 2017-2020"
+            if _is_period(value)
+            else "kỳ là start, end, phase, năm hoặc 2017-2020 (2000-2100)"
         )
     if kind == "deadline":
         return (
@@ -635,7 +655,7 @@ def _bad_argument(kind: str, value: str) -> str:
     if kind == "figure":
         return "" if _NAME.match(value) else "cần tên một số liệu của mẫu"
     if kind == "date":
-        return "" if re.match(r"^\d{4}-\d{2}-\d{2}$", value) else "ngày ghi YYYY-MM-DD"
+        return "" if _is_day(value) else "ngày có thật, ghi YYYY-MM-DD"
     return ""
 
 
@@ -651,7 +671,7 @@ def _spec(reader: _Reader) -> ReportSpec:
             )
     version = 0
     if "version" in header:
-        if is_digits(header["version"]) and int(header["version"]) > 0:
+        if is_digits(header["version"]) and 0 < int(header["version"]) < 2**31:
             version = int(header["version"])
         else:
             _problem(
@@ -668,6 +688,14 @@ def _spec(reader: _Reader) -> ReportSpec:
             "mã mẫu chỉ gồm chữ thường không dấu, số và dấu -",
             "the template code holds lower-case letters, digits and -",
         )
+    for key, longest in (("code", 60), ("name", 200)):
+        if len(header.get(key, "")) > longest:
+            _problem(
+                reader.problems,
+                reader.header[key][1],
+                f"“{key}” dài quá {longest} ký tự",
+                f"'{key}' is longer than {longest} characters",
+            )
     issuer = header.get("issuer", "state")
     if issuer not in ISSUERS:
         _problem(
@@ -764,7 +792,7 @@ def _check_filter(problems: list[Problem], item: Filter, line: int) -> None:
         kind = kind.rstrip("?")
         ok = True
         if kind == "int":
-            ok = is_digits(value)
+            ok = is_digits(value) and int(value) <= _MAX_DIGITS
         elif kind == "step":
             ok = bool(re.match(r"^\d+(?:\.\d+)?$", value)) and float(value) > 0
         elif kind.startswith(("word:", "flag:")):
@@ -784,12 +812,12 @@ def _check_filter(problems: list[Problem], item: Filter, line: int) -> None:
                 f"bộ lọc “{item.name}” không có đối số tên “{key}”",
                 f"filter '{item.name}' has no argument '{key}'",
             )
-        elif not re.match(r"^\d+(?:\.\d+)?$", value):
+        elif not (re.match(r"^\d+(?:\.\d+)?$", value) and float(value) > 0):
             _problem(
                 problems,
                 line,
-                f"bộ lọc “{item.name}”: {key}={value} phải là một số",
-                f"filter '{item.name}': {key}={value} must be a number",
+                f"bộ lọc “{item.name}”: {key}={value} phải là một số lớn hơn 0",
+                f"filter '{item.name}': {key}={value} must be a number above 0",
             )
 
 

@@ -128,9 +128,11 @@ def test_the_scope_refuses_a_unit_outside_the_readers_scope(scene):
     with pytest.raises(DomainError) as refused:
         queries.scope_for(actor=scene.ngoai, unit=scene.province, phase="2016-2020")
     assert refused.value.code == "not_found"
-    with pytest.raises(DomainError) as bad:
-        queries.phase_bounds("2020-2016")
-    assert bad.value.field == "phase"
+    for phase in ("2020-2016", "2000-2100", "²", "0000"):
+        with pytest.raises(DomainError) as bad:
+            queries.phase_bounds(phase)
+        assert bad.value.field == "phase"
+    assert queries.phase_bounds("2016-2025") == (2016, 2025)
 
 
 def test_a_unit_is_found_by_name_or_code(scene):

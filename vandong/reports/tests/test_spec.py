@@ -144,3 +144,29 @@ def test_a_call_is_read_with_strings_and_keywords():
     )
     with pytest.raises(ValueError, match="thiếu dấu"):
         specs.parse_call("value(A, end")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # values the composer could not use: refused here, with their line
+        ("money(billion, floor)", "number(99999)"),
+        ("money(billion, floor)", "number(²)"),
+        ("money(billion, floor)", "money(billion, floor=0)"),
+        ("period=end", "period=2020-2016"),
+        ("period=end", "period=0000"),
+        ("version: 2", "version: ²"),
+        ("version: 2", "version: 99999999999999999999"),
+        ("name: Thử", "name: " + "x" * 201),
+        (
+            'plan[12@2016-2020] = text("Quyết định số 239-QĐ/TU")',
+            "plan = date(2016-13-45)",
+        ),
+    ],
+)
+def test_a_value_the_composer_could_not_use_is_refused_with_its_line(old, new):
+    text = MINIMAL.replace(old, new)
+    assert text != MINIMAL
+    problems = problems_of(text)
+    assert problems
+    assert all(p.line > 0 for p in problems)

@@ -3,11 +3,13 @@ series of indicators over the phase (communes meeting a standard) and the
 contributions by year and contributor kind (the registry)."""
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass
 
+from vandong.core.formatting import number_vi
 from vandong.reports.compose import ChartOut, Report
-from vandong.reports.writers.fonts import serif
+from vandong.reports.writers.fonts import Family, serif
 
 KIND_LABELS = {
     "people": "Nhân dân",
@@ -98,18 +100,28 @@ def _contributions(report: Report, chart: ChartOut) -> ChartData:
     )
 
 
-def render_png(
-    data: ChartData, *, width_cm: float = 16.0, height_cm: float = 8.0
-) -> bytes:
+@functools.cache
+def _matplotlib_serif() -> Family:
+    """The embedded serif registered with matplotlib once per process:
+    each registration grows its font list and empties its font cache."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import font_manager
-    from matplotlib import pyplot as plt
 
     family = serif()
     for path in family.files.values():
         font_manager.fontManager.addfont(str(path))
+    return family
+
+
+def render_png(
+    data: ChartData, *, width_cm: float = 16.0, height_cm: float = 8.0
+) -> bytes:
+    from matplotlib import pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    family = _matplotlib_serif()
     with plt.rc_context({"font.family": family.name, "font.size": 9}):
         figure, axes = plt.subplots(
             figsize=(width_cm / 2.54, height_cm / 2.54), dpi=200
@@ -144,7 +156,7 @@ def render_png(
                 )
                 for p, v in points:
                     axes.annotate(
-                        f"{v:,.0f}".replace(",", "."),
+                        number_vi(v),
                         (p, v),
                         textcoords="offset points",
                         xytext=(0, 4),
@@ -154,9 +166,7 @@ def render_png(
         axes.set_xticks(positions, data.categories)
         if data.unit_label:
             axes.set_ylabel(data.unit_label)
-        axes.yaxis.set_major_formatter(
-            matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "."))
-        )
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number_vi(v)))
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="y", linewidth=0.3)
         axes.legend(fontsize=7, frameon=False, loc="upper left")
