@@ -36,6 +36,7 @@ from typing import Any
 from vandong.core.formatting import place_date_vi
 from vandong.core.text import is_digits
 from vandong.geo.models import Unit
+from vandong.reports.figures import UNIT_KIND_VI
 
 ISSUER_LABELS = {
     "state": ("Nhà nước (Nghị định 30/2020/NĐ-CP)", "State (Decree 30/2020/NĐ-CP)"),
@@ -136,18 +137,7 @@ def _short(unit: Unit) -> str:
 
 
 def _kind(unit: Unit) -> str:
-    return {
-        "tinh": "tỉnh",
-        "thanh_pho_tw": "thành phố",
-        "huyen": "huyện",
-        "quan": "quận",
-        "thi_xa": "thị xã",
-        "thanh_pho": "thành phố",
-        "xa": "xã",
-        "phuong": "phường",
-        "thi_tran": "thị trấn",
-        "dac_khu": "đặc khu",
-    }.get(unit.type, "")
+    return UNIT_KIND_VI.get(unit.type, "")
 
 
 def _party_body(unit: Unit) -> tuple[str, str, str]:

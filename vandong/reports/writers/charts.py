@@ -8,24 +8,10 @@ import io
 from dataclasses import dataclass
 
 from vandong.core.formatting import number_vi
+from vandong.registries.contributions.rules import KIND_NAMES_VI, PURPOSE_NAMES_VI
 from vandong.reports.compose import ChartOut, Report
 from vandong.reports.writers.fonts import Family, serif
 
-KIND_LABELS = {
-    "people": "Nhân dân",
-    "businesses": "Doanh nghiệp",
-    "benefactors": "Nhà hảo tâm",
-    "cadres": "Cán bộ, đảng viên",
-    "other": "Khác",
-}
-PURPOSE_LABELS = {
-    "road": "Đường giao thông",
-    "cultural_house": "Nhà văn hóa",
-    "school": "Trường học",
-    "irrigation": "Thủy lợi",
-    "housing_poor": "Nhà cho hộ nghèo",
-    "other": "Công trình khác",
-}
 COLOURS = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6")
 
 
@@ -79,7 +65,7 @@ def _contributions(report: Report, chart: ChartOut) -> ChartData:
 
     scope = report.scope
     by = chart.arguments[0] if chart.arguments else "kind"
-    labels = KIND_LABELS if by == "kind" else PURPOSE_LABELS
+    labels = KIND_NAMES_VI if by == "kind" else PURPOSE_NAMES_VI
     years = list(range(scope.start, scope.end + 1))
     table: dict[str, list[float | None]] = {key: [None] * len(years) for key in labels}
     for index, year in enumerate(years):
