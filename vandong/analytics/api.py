@@ -107,6 +107,8 @@ def analytics(request: HttpRequest, query: Query[AnalyticsQuery]) -> HttpRespons
         query.tree,
         query.on,
         queries.store_stamp(),
+        # An indicator edited (its factor, its parts) answers anew.
+        queries.definition_key(query.indicator),
     )
     body = _ANSWERS.get(key)
     if body is None:

@@ -38,9 +38,6 @@ class Sum:
     def codes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(code for code, _ in self.terms))
 
-    def elements(self) -> tuple[str, ...]:
-        return tuple(c for c in self.codes if ":" not in c)
-
 
 def parse(text: str) -> Sum:
     """Parse a side of an indicator; ExpressionError says what is wrong."""

@@ -144,6 +144,12 @@ def _element_info(element: object) -> IndicatorInfo:
     )
 
 
+def definition_key(code: str) -> object:
+    """What an indicator's answers depend on besides the store: its
+    definition as read now (hashable; equal while the definition is)."""
+    return _definition(code)
+
+
 def _definition(code: str) -> _Definition:
     key = ("definition", code)
     cached = _cache_get(key)

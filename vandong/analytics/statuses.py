@@ -14,13 +14,6 @@ from vandong.analytics import extract
 from vandong.analytics.engine import FACT_SCHEMA
 from vandong.analytics.measures import Registry
 
-_VALUES = {
-    "unit_id": pl.Int64,
-    "year": pl.Int32,
-    "element": pl.Utf8,
-    "value": pl.Float64,
-}
-
 
 def re_evaluated(
     carried: pl.DataFrame,

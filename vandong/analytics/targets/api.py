@@ -12,7 +12,12 @@ from ninja import Field, Query, Router, Schema
 from vandong.analytics.models import Target
 from vandong.analytics.targets.closing import ClosingUnit
 from vandong.analytics.targets.errors import unknown_target
-from vandong.analytics.targets.progress import STATUS_LABELS, Progress, progress
+from vandong.analytics.targets.progress import (
+    STATUS_LABELS,
+    Progress,
+    progress,
+    progress_list,
+)
 
 router = Router()
 
@@ -214,10 +219,7 @@ def _closing_out(u: ClosingUnit) -> dict[str, Any]:
 def target_list(
     request: HttpRequest, filters: Query[TargetFilter]
 ) -> list[dict[str, Any]]:
-    targets = Target.objects.filter(is_active=True).select_related("indicator", "scope")
-    return [
-        _target_out(progress(t, tree=filters.tree, with_units=False)) for t in targets
-    ]
+    return [_target_out(p) for p in progress_list(tree=filters.tree)]
 
 
 @router.get(

@@ -216,6 +216,23 @@ def test_the_api_answers_rows_and_errors_in_both_languages(
     )
 
 
+def test_an_edited_indicator_is_answered_anew(world: World, catalog: Catalog) -> None:
+    services.rebuild(cold=True)
+    client = Client()
+    client.login(username="xa", password=PASSWORD)
+    ask = {"indicator": "CULT_SHARE", "unit": "03395", "period": "2025"}
+    assert client.get("/api/v1/analytics", ask).json()["rows"][0]["value"] == (
+        pytest.approx(90.0)
+    )
+    # the same question after the factor changed (a share, no longer a percent)
+    indicator = Indicator.objects.get(code="CULT_SHARE")
+    indicator.factor = 1
+    indicator.save()
+    assert client.get("/api/v1/analytics", ask).json()["rows"][0]["value"] == (
+        pytest.approx(0.9)
+    )
+
+
 def test_the_command_rebuilds_and_reports(
     world: World, catalog: Catalog, capsys
 ) -> None:

@@ -4,7 +4,7 @@ reader's scope, the year and tree parameters, partial rendering."""
 import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -64,14 +64,13 @@ def child_level(unit: Unit, tree: str, year: int) -> int | None:
     if unit.level >= Level.VILLAGE:
         return None
     day = tree_day(tree, year)
-    levels = (
+    found: int | None = (
         Unit.objects.valid_on(day)
         .filter(parent=unit)
-        .values_list("level", flat=True)
-        .distinct()
+        .order_by()
+        .aggregate(level=Min("level"))["level"]
     )
-    found = sorted(levels)
-    return found[0] if found else None
+    return found
 
 
 def tree_param(request: HttpRequest, default: str) -> str:
