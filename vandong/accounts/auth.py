@@ -40,7 +40,7 @@ def _active_token(
     """The token (id, last use) and its active user, in one statement built
     once per process: every API request asks, and building the ORM's SQL
     each time cost more than the database's answer."""
-    sql, names, converters = _token_query(connection.alias, connection.vendor)
+    sql, names, converters = _token_query(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [digest])
         row = cursor.fetchone()
@@ -58,9 +58,11 @@ def _active_token(
 
 
 @functools.cache
-def _token_query(alias: str, vendor: str) -> tuple[str, list[str], list[list[Any]]]:
-    """(SQL, the user's field names, each column's converters) for the
-    database `alias` of `vendor`."""
+def _token_query(vendor: str) -> tuple[str, list[str], list[list[Any]]]:
+    """(SQL, the user's field names, each column's converters) for a
+    database of `vendor`: built on the first request, from the models, as
+    the ORM would build them. The converters depend only on the backend
+    and the settings, not on the connection that asked first."""
     user_model = get_user_model()
     quote = connection.ops.quote_name
     token_columns = [
