@@ -95,8 +95,8 @@ def on_values_changed(
     logger.info("criteria refresh queued: %d units, years %s", len(unit_ids), years)
 
 
-# Unit fields that choose thresholds, by the sets' threshold key.
-_THRESHOLD_FIELDS = {"region": "region", "commune_group": "commune_group"}
+# Unit fields that choose thresholds (a set's `threshold_key` names one).
+_THRESHOLD_FIELDS = ("region", "commune_group")
 
 
 @receiver(pre_save, sender=Unit)
@@ -143,13 +143,10 @@ def on_unit_classified(
             for f in _THRESHOLD_FIELDS
             if f in before and before[f] != getattr(instance, f)
         ]
-    keys = {_THRESHOLD_FIELDS[f] for f in changed}
-    if not keys:
+    if not changed:
         return
-    codes = [s.code for s in services.active_sets() if s.threshold_key in keys]
-    if not codes:
+    sets = [s for s in services.active_sets() if s.threshold_key in changed]
+    if not sets:
         return
     unit_id = instance.pk
-    transaction.on_commit(
-        lambda: services.evaluate(sets=services.active_sets(codes), unit_ids=[unit_id])
-    )
+    transaction.on_commit(lambda: services.evaluate(sets=sets, unit_ids=[unit_id]))
