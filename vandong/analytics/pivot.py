@@ -39,7 +39,6 @@ CSV_COLUMNS = [
     "denominator",
     "estimate",
 ]
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 
 

@@ -89,7 +89,7 @@ def indicators(*, include_elements: bool = False) -> list[IndicatorInfo]:
 
 def _indicators(include_elements: bool) -> list[IndicatorInfo]:
     found = [
-        _info(i)
+        indicator_info_of(i)
         for i in Indicator.objects.filter(is_active=True).order_by("order", "code")
     ]
     if include_elements:
@@ -108,7 +108,8 @@ def indicator_info(code: str) -> IndicatorInfo:
     return _definition(code).info
 
 
-def _info(indicator: Indicator) -> IndicatorInfo:
+def indicator_info_of(indicator: Indicator) -> IndicatorInfo:
+    """An indicator as the read API describes it, from a row already read."""
     return IndicatorInfo(
         code=indicator.code,
         name_vi=indicator.name_vi,
@@ -181,7 +182,7 @@ def _read_definition(code: str) -> _Definition:
     indicator = Indicator.objects.filter(code=code, is_active=True).first()
     if indicator is not None:
         return _Definition(
-            _info(indicator),
+            indicator_info_of(indicator),
             expressions.parse(indicator.numerator),
             expressions.parse(indicator.denominator) if indicator.denominator else None,
         )
@@ -249,22 +250,30 @@ def _period_label(code: int) -> str:
 
 
 def _targets(unit: Unit | None, level: int | None, tree: str) -> list[Unit]:
-    if unit is None and level is None:
-        return []
-    query = Unit.objects.all()
+    if level is None:
+        return [] if unit is None else [unit]
+    if unit is not None and level <= unit.level:
+        raise AnalyticsError(
+            "invalid",
+            f"Cấp {level} không nằm dưới {unit.name}.",
+            f"Level {level} is not below {unit.name}.",
+            field="level",
+        )
+    # A page asks for the same units once per indicator: the list is kept
+    # as briefly as the definitions are.
+    key = ("targets", (unit.pk if unit else None, level, tree))
+    cached = _cache_get(key)
+    if isinstance(cached, list):
+        return list(cached)
+    found = _read_targets(unit, level, tree)
+    _CACHE[key] = (time.monotonic(), found)
+    return list(found)
+
+
+def _read_targets(unit: Unit | None, level: int, tree: str) -> list[Unit]:
+    query = Unit.objects.filter(level=level)
     if unit is not None:
-        if level is None:
-            return [unit]
-        if level <= unit.level:
-            raise AnalyticsError(
-                "invalid",
-                f"Cấp {level} không nằm dưới {unit.name}.",
-                f"Level {level} is not below {unit.name}.",
-                field="level",
-            )
-        query = query.filter(path__startswith=unit.path, level=level)
-    else:
-        query = query.filter(level=int(level or 0))
+        query = query.filter(path__startswith=unit.path)
     if tree == "current":
         query = query.filter(valid_to__isnull=True) | query.filter(
             valid_to__gte=REFORM_DATE
@@ -492,6 +501,7 @@ def store_stamp() -> str:
 def store_state() -> dict[str, object]:
     store = Store()
     manifest = store.manifest()
+    progress = store.progress()
     stamp = manifest.get("refreshed_at") or manifest.get("built_at")
     return {
         "updated": datetime.datetime.fromisoformat(stamp) if stamp else None,
@@ -501,8 +511,8 @@ def store_state() -> dict[str, object]:
         "facts": manifest.get("facts", 0),
         "seconds": manifest.get("seconds"),
         "years": manifest.get("years", []),
-        "building": store.progress() is not None,
-        "progress": store.progress(),
+        "building": progress is not None,
+        "progress": progress,
     }
 
 

@@ -17,6 +17,7 @@ half of one. Writers take `store.lock()`.
 """
 
 import contextlib
+import copy
 import fcntl
 import json
 import os
@@ -45,10 +46,26 @@ class Store:
 
     # -- state --------------------------------------------------------------
     def manifest(self) -> dict[str, Any]:
+        """The manifest, parsed once per version of the file (pages read it
+        several times a request); each caller gets its own copy."""
         path = self.root / "manifest.json"
-        if not path.exists():
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
             return {}
-        return dict(json.loads(path.read_text()))
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        key = str(path)
+        with _CACHE_LOCK:
+            hit = _MANIFESTS.get(key)
+        if hit is None or hit[0] != stamp:
+            try:
+                parsed = dict(json.loads(path.read_text()))
+            except FileNotFoundError:
+                return {}
+            hit = (stamp, parsed)
+            with _CACHE_LOCK:
+                _MANIFESTS[key] = hit
+        return copy.deepcopy(hit[1])
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         self._replace(
@@ -169,3 +186,5 @@ def _try_lock(handle: Any, wait: float) -> bool:
 _CACHE: dict[str, tuple[int, pl.DataFrame]] = {}
 _CACHE_LOCK = threading.Lock()
 _CACHE_FILES = 64
+# Manifests read in this process, by path: ((mtime, size), parsed).
+_MANIFESTS: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}

@@ -11,7 +11,7 @@ from vandong.analytics.engine.rollup import (
     _Rules,
     _weighted_products,
     _working,
-    recompute_ratios,
+    with_ratios_recomputed,
 )
 
 EDGE_SCHEMA = {
@@ -57,16 +57,7 @@ def map_to_successors(
     involved = rows.filter(pl.col("measure").is_in(known.involved))
     if not involved.is_empty():
         parts.append(_by_rule(involved, edges, known))
-    mapped = pl.concat(parts)
-    if known.ratios.is_empty():
-        return mapped
-    ratio_ids = known.ratios["measure"].to_list()
-    return pl.concat(
-        [
-            mapped.filter(~pl.col("measure").is_in(ratio_ids)),
-            recompute_ratios(mapped, known.ratios).select(mapped.columns),
-        ]
-    )
+    return with_ratios_recomputed(pl.concat(parts), known.ratios)
 
 
 def _summed_into_successors(
@@ -83,10 +74,7 @@ def _summed_into_successors(
     frames = [rows]
     if split.height:
         successor_of[top:] = split["successor"].to_numpy()
-        whole = [
-            m for agg in ("min", "max", "ratio", "none") for m in known.by_agg[agg]
-        ]
-        whole += statuses
+        whole = [*known.odd, *statuses]
         stand_ins = split.with_row_index("edge").select(
             "unit", (pl.col("edge").cast(pl.Int32) + top).alias("stand_in"), "share"
         )

@@ -361,12 +361,18 @@ def _weighted_averages(grouped: pl.DataFrame, known: _Rules) -> pl.DataFrame:
 def _ratios(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
     """Ratios recomputed from their summed numerator and denominator, never
     averaged; where those are missing the ratio keeps what came up."""
-    if known.ratios.is_empty() or rows.is_empty():
+    return with_ratios_recomputed(rows, known.ratios)
+
+
+def with_ratios_recomputed(rows: pl.DataFrame, ratios: pl.DataFrame) -> pl.DataFrame:
+    """`rows` with the rows of the ratio measures in `ratios` (measure, num,
+    den, factor) replaced by `recompute_ratios`."""
+    if ratios.is_empty() or rows.is_empty():
         return rows
     return pl.concat(
         [
-            rows.filter(~pl.col("measure").is_in(known.ratios["measure"].to_list())),
-            recompute_ratios(rows, known.ratios),
+            rows.filter(~pl.col("measure").is_in(ratios["measure"].to_list())),
+            recompute_ratios(rows, ratios).select(rows.columns),
         ]
     )
 
@@ -455,8 +461,4 @@ def phases(
     ratios = rules.filter(pl.col("agg") == "ratio").select(
         "measure", "num", "den", "factor"
     )
-    if ratios.is_empty():
-        return pl.DataFrame(result)
-    recomputed = recompute_ratios(result, ratios)
-    kept = result.filter(~pl.col("measure").is_in(ratios["measure"].to_list()))
-    return pl.DataFrame(pl.concat([kept, recomputed.select(result.columns)]))
+    return pl.DataFrame(with_ratios_recomputed(result, ratios))

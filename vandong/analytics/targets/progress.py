@@ -126,24 +126,6 @@ def yearly_series(target: Target, *, tree: str = "current") -> list[Point]:
     return _points(queries.series(code, target.scope, tree=tree))
 
 
-def _info(target: Target) -> queries.IndicatorInfo:
-    """The target's indicator as the read API describes it, from the row
-    already at hand (no query)."""
-    i = target.indicator
-    return queries.IndicatorInfo(
-        code=i.code,
-        name_vi=i.name_vi,
-        name_en=i.name_en,
-        measure_vi=i.measure_vi,
-        measure_en=i.measure_en,
-        decimals=i.decimals,
-        factor=i.factor,
-        is_ratio=bool(i.denominator),
-        is_element=False,
-        group=i.group,
-    )
-
-
 def _bounds(
     target: Target, info: queries.IndicatorInfo
 ) -> tuple[float | None, float | None] | None:
@@ -166,7 +148,8 @@ def progress(
     """Where `target` stands on `tree`. `with_units` lists the units that
     would close the gap (one more query or two); with an `actor`, only units
     the actor may see are listed."""
-    info = _info(target)
+    # From the row already at hand (no query).
+    info = queries.indicator_info_of(target.indicator)
     series = yearly_series(target, tree=tree)
     by_year = {p.year: p for p in series}
     baseline = by_year.get(target.baseline_year) if target.baseline_year else None

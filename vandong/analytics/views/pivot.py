@@ -24,6 +24,7 @@ from vandong.analytics.views.figures import plotly_context
 from vandong.analytics.views.groups import group_label
 from vandong.core.text import is_digits
 from vandong.geo.models import Level, Unit
+from vandong.registries.common.pages import xlsx_response
 
 if TYPE_CHECKING:
     from vandong.analytics.queries import IndicatorInfo
@@ -290,12 +291,9 @@ def pivot_xlsx(request: HtmxHttpRequest) -> HttpResponse:
         ),
         indicator_title={b.info.code: _title(b.info) for b in blocks},
     )
-    response = HttpResponse(
-        pivot.pivot_xlsx(blocks, labels), content_type=pivot.XLSX_TYPE
+    return xlsx_response(
+        pivot.pivot_xlsx(blocks, labels), pivot.export_filename(_stem(query), "xlsx")
     )
-    name = pivot.export_filename(_stem(query), "xlsx")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
