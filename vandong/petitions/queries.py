@@ -257,6 +257,16 @@ class Counts:
             self.rejected += count
 
 
+def late_case(day: datetime.date) -> Case:
+    """Whether a petition or recommendation is overdue on `day`, as a
+    column to group by."""
+    return Case(
+        When(overdue_q(day), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 @dataclass
 class SummaryRow:
     unit: Unit | None  # None: the total
@@ -266,7 +276,8 @@ class SummaryRow:
 
 def _row_units(actor: Actor, root: Unit | None) -> list[Unit]:
     """The units the summary has one row for: the root's children, else the
-    top units of the actor's scope (provinces for an administrator)."""
+    top units of the actor's scope (provinces for an administrator or the
+    system, `actor` None)."""
     if root is not None:
         return list(Unit.objects.filter(parent=root).order_by("name", "valid_from"))
     held = [a.unit for a in roles_for(actor=actor) if a.unit is not None]
@@ -292,17 +303,16 @@ def summary(
     """Petitions and supervision recommendations received, in progress,
     overdue (now), answered and rejected, per unit under `root` (or per top
     unit of the scope), in `year` (all years when None); the last row is the
-    total. Four grouped queries whatever the number of units."""
-    day = today()
-    late = Case(
-        When(overdue_q(day), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    petitions = Petition.objects.filter(scope_q(actor=actor, prefix="unit__"))
-    recommendations = Recommendation.objects.filter(
-        scope_q(actor=actor, prefix="supervision__unit__")
-    )
+    total. `actor` None is the system (everything: the reports, the command
+    line). Four grouped queries whatever the number of units."""
+    late = late_case(today())
+    petitions = Petition.objects.all()
+    recommendations = Recommendation.objects.all()
+    if actor is not None:
+        petitions = petitions.filter(scope_q(actor=actor, prefix="unit__"))
+        recommendations = recommendations.filter(
+            scope_q(actor=actor, prefix="supervision__unit__")
+        )
     if root is not None:
         petitions = petitions.filter(unit__path__startswith=root.path)
         recommendations = recommendations.filter(

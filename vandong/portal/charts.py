@@ -10,16 +10,16 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from vandong.catalog.criteria.spec import MET, NO_DATA, NOT_MET
 from vandong.core.formatting import number_vi
-from vandong.portal import figures
 
 INK = "#1d2433"
 LINE = "#d9dde5"
 COLOURS = ["#0b4f9c", "#b3261e", "#1b6e3a", "#a16207"]
 STATUS_COLOURS = {
-    figures.MET: "#1b6e3a",
-    figures.NOT_MET: "#b3261e",
-    figures.NO_DATA: "#9aa1ad",
+    MET: "#1b6e3a",
+    NOT_MET: "#b3261e",
+    NO_DATA: "#9aa1ad",
 }
 # Characters a legend line holds on a phone.
 LEGEND_WIDTH = 42
@@ -149,11 +149,11 @@ def _communes(counts: dict[str, int]) -> dict[str, Any] | None:
     if not any(counts.values()):
         return None
     labels = {
-        figures.MET: _("Met the standard"),
-        figures.NOT_MET: _("Not yet"),
-        figures.NO_DATA: _("No data"),
+        MET: _("Met the standard"),
+        NOT_MET: _("Not yet"),
+        NO_DATA: _("No data"),
     }
-    order = [figures.MET, figures.NOT_MET, figures.NO_DATA]
+    order = [MET, NOT_MET, NO_DATA]
     layout = _layout(showlegend=False, height=220)
     layout["xaxis"] = {"automargin": True, "fixedrange": True, "gridcolor": LINE}
     layout["yaxis"] = {"automargin": True, "fixedrange": True, "autorange": "reversed"}

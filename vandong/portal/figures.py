@@ -8,7 +8,6 @@ made only of public years: a phase's figure is shown only when every year
 from the phase's start to the chosen year is public.
 """
 
-import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,12 +16,10 @@ from vandong.analytics.models import Target, TargetKind
 from vandong.analytics.queries import AnalyticsError, IndicatorInfo, Row
 from vandong.analytics.targets.progress import STATUS_LABELS
 from vandong.analytics.targets.projection import Status, project
+from vandong.analytics.views.common import CURRENT, LEGACY
+from vandong.catalog.criteria.spec import MET, NO_DATA, NOT_MET
 from vandong.catalog.models import Period, PeriodKind
-from vandong.geo.models import LEGACY_END, REFORM_DATE, Level, Unit
-
-LEGACY = "legacy"
-CURRENT = "current"
-TREES = (LEGACY, CURRENT)
+from vandong.geo.models import Level, Unit
 
 # The key figures of a province and of a commune, in the order shown; codes
 # the indicators table lacks are left out.
@@ -57,7 +54,6 @@ MONEY_CHART = "CONTRIBUTIONS_VND"
 # (the attainment the province counts) and as evaluated from the data. Each
 # indicator's numerator counts the units meeting it, so a commune's own row
 # says met (numerator 1) or not (0).
-MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
 STATUS_INDICATORS: dict[str, dict[str, str]] = {
     "reported": {
         "xa": "NTM_COMMUNE_SHARE",
@@ -78,20 +74,6 @@ STANDARD_KIND: dict[str, str] = {
     "phuong": "urban_civilized",
     "thi_tran": "urban_civilized",
 }
-
-
-def tree_day(tree: str, year: int) -> datetime.date:
-    """The day whose units a tree shows for `year`: the year's end as
-    reported (the legacy tree holds the current communes from 2025), or a day
-    of the current tree whatever the year."""
-    end = datetime.date(year, 12, 31)
-    return end if tree == LEGACY else max(end, REFORM_DATE)
-
-
-def in_tree(unit: Unit, tree: str) -> bool:
-    if tree == LEGACY:
-        return unit.valid_from is None or unit.valid_from <= LEGACY_END
-    return unit.valid_to is None or unit.valid_to >= REFORM_DATE
 
 
 def phase_of(year: int) -> tuple[int, int]:

@@ -14,19 +14,25 @@ import copy
 import datetime
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from vandong.analytics.store import Store
+from vandong.analytics.queries import store_stamp
+from vandong.analytics.views.common import (
+    CURRENT,
+    LEGACY,
+    TREES,
+    default_tree,
+    tree_day,
+)
+from vandong.catalog.criteria.spec import MET, NO_DATA, NOT_MET
 from vandong.core.text import is_digits
-from vandong.geo.models import LEGACY_END, REFORM_DATE, Level, Succession, Unit
+from vandong.geo.models import REFORM_DATE, Level, Succession, Unit
 from vandong.geo.queries import unit_get
 from vandong.portal import figures, records, state
-from vandong.portal.figures import CURRENT, LEGACY, TREES
 from vandong.portal.localcache import memory
 from vandong.portal.models import Publication
 
@@ -36,15 +42,6 @@ UNIT_SECONDS = 600
 
 def payload_seconds() -> int:
     return int(getattr(settings, "PORTAL_PAYLOAD_SECONDS", PAYLOAD_SECONDS))
-
-
-def store_stamp() -> int:
-    """When the analytics store last changed (its manifest is rewritten by
-    every rebuild and refresh)."""
-    try:
-        return (Path(Store().root) / "manifest.json").stat().st_mtime_ns
-    except OSError:
-        return 0
 
 
 def _key(*parts: object) -> str:
@@ -210,7 +207,7 @@ def _communes(
     province: Unit, tree: str, year: int, public: bool
 ) -> list[dict[str, Any]]:
     units = list(
-        Unit.objects.valid_on(figures.tree_day(tree, year))
+        Unit.objects.valid_on(tree_day(tree, year))
         .filter(path__startswith=province.path, level=Level.COMMUNE)
         .select_related("parent")
         .order_by("parent__name_key", "name_key", "code")
@@ -302,12 +299,12 @@ def province_charts(
             return {"year": year, "tree": tree, "published": False}
         shown = frozenset(y for y in public if y <= year)
         statuses: dict[str, int] = {
-            figures.MET: 0,
-            figures.NOT_MET: 0,
-            figures.NO_DATA: 0,
+            MET: 0,
+            NOT_MET: 0,
+            NO_DATA: 0,
         }
         for row in _communes(province, tree, year, True):
-            statuses[row["reported"] or figures.NO_DATA] += 1
+            statuses[row["reported"] or NO_DATA] += 1
         return {
             "year": year,
             "tree": tree,
@@ -371,12 +368,13 @@ def commune_records(province: Unit, year: int) -> dict[str, Any]:
     once for all of them (a few grouped queries)."""
 
     def build() -> dict[str, Any]:
+        commune = records.communes_of(province)
         return {
             "recognitions": records.recognitions(province, year),
-            "contributions": records.contributions(province, year),
-            "ocop": records.ocop_products(province, year),
-            "conferences": records.conferences(province, year),
-            "petitions": records.commune_petition_counts(province, year),
+            "contributions": records.contributions(province, year, commune),
+            "ocop": records.ocop_products(province, year, commune),
+            "conferences": records.conferences(province, year, commune),
+            "petitions": records.commune_petition_counts(province, year, commune),
         }
 
     return cached(
@@ -446,7 +444,7 @@ def commune(
     key figures and criteria scorecards."""
     province_unit = province_of(unit)
     public = state.public_years(province_unit)
-    tree = CURRENT if unit.valid_to is None or unit.valid_to > LEGACY_END else LEGACY
+    tree = default_tree(unit)
 
     def build() -> dict[str, Any]:
         years = commune_years(unit, public)

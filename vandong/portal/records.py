@@ -14,35 +14,29 @@ chair and participants, the name of a household business.
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from vandong.catalog.criteria.models import CriteriaSet, Criterion
 from vandong.catalog.criteria.spec import MET, NO_DATA
 from vandong.criteria.models import Evaluation, Recognition
 from vandong.geo.models import Level, Unit
-from vandong.petitions.models import Petition, Status
-from vandong.petitions.workflow import overdue_q
+from vandong.petitions.models import Petition
+from vandong.petitions.queries import Counts, late_case
 from vandong.portal.localcache import memory
+from vandong.registries.contributions.totals import Totals, _aggregates, _totals
 from vandong.registries.models import (
     Commitment,
     Conference,
     Contribution,
     OcopProduct,
-    OcopRating,
 )
+from vandong.registries.ocop.queries import valid_ratings
 
 RECENT_CONFERENCES = 5
 TOP_PROJECTS = 12
-
-
-def _num(value: object) -> float:
-    if isinstance(value, int | float | Decimal):
-        return float(value)
-    return 0.0
 
 
 def reference_day(year: int) -> datetime.date:
@@ -103,41 +97,40 @@ def recognized_units(units: list[Unit], year: int) -> dict[int, list[str]]:
 
 # -- contributions ----------------------------------------------------------------
 
-_SUMS = {
-    "records": Count("pk"),
-    "cash": Sum("cash_vnd"),
-    "materials": Sum("materials_vnd"),
-    "land": Sum("land_m2"),
-    "labour": Sum("labour_days"),
-}
+
+def _plus(a: Totals, b: Totals) -> Totals:
+    return Totals(
+        records=a.records + b.records,
+        cash_vnd=a.cash_vnd + b.cash_vnd,
+        land_m2=a.land_m2 + b.land_m2,
+        labour_days=a.labour_days + b.labour_days,
+        materials_vnd=a.materials_vnd + b.materials_vnd,
+    )
 
 
-def _zero() -> dict[str, Any]:
+def _json(totals: Totals) -> dict[str, Any]:
+    """The totals as the pages and the API give them (areas and days as
+    plain numbers)."""
     return {
-        "records": 0,
-        "cash_vnd": 0,
-        "materials_vnd": 0,
-        "total_vnd": 0,
-        "land_m2": 0.0,
-        "labour_days": 0.0,
+        "records": totals.records,
+        "cash_vnd": totals.cash_vnd,
+        "materials_vnd": totals.materials_vnd,
+        "total_vnd": totals.total_vnd,
+        "land_m2": float(totals.land_m2),
+        "labour_days": float(totals.labour_days),
     }
 
 
-def _add(totals: dict[str, Any], row: dict[str, Any]) -> None:
-    cash, materials = int(_num(row.get("cash"))), int(_num(row.get("materials")))
-    totals["records"] += int(_num(row.get("records")))
-    totals["cash_vnd"] += cash
-    totals["materials_vnd"] += materials
-    totals["total_vnd"] += cash + materials
-    totals["land_m2"] += _num(row.get("land"))
-    totals["labour_days"] += _num(row.get("labour"))
+def _add(found: dict[Any, Totals], key: Any, totals: Totals) -> None:
+    found[key] = _plus(found.get(key, Totals()), totals)
 
 
-def contributions(province: Unit, year: int) -> dict[int, dict[str, Any]]:
+def contributions(
+    province: Unit, year: int, commune: dict[int, int]
+) -> dict[int, dict[str, Any]]:
     """{commune id: what was contributed in it and its villages in `year`, by
     purpose, by project and by kind of contributor, and since the records
-    began} (two grouped queries)."""
-    commune = communes_of(province)
+    began} (two grouped queries); `commune` is `communes_of(province)`."""
     within = Contribution.objects.filter(unit__path__startswith=province.path)
     groups: dict[int, dict[str, Any]] = {}
 
@@ -147,11 +140,11 @@ def contributions(province: Unit, year: int) -> dict[int, dict[str, Any]]:
             return None
         if pk not in groups:
             groups[pk] = {
-                "year": _zero(),
-                "all_years": _zero(),
-                "purposes": defaultdict(_zero),
-                "projects": defaultdict(_zero),
-                "kinds": defaultdict(_zero),
+                "year": Totals(),
+                "all_years": Totals(),
+                "purposes": {},
+                "projects": {},
+                "kinds": {},
             }
         return groups[pk]
 
@@ -159,39 +152,42 @@ def contributions(province: Unit, year: int) -> dict[int, dict[str, Any]]:
         within.filter(date__year=year)
         .order_by()
         .values("unit_id", "purpose", "project", "kind")
-        .annotate(**_SUMS)
+        .annotate(**_aggregates())
     ):
         found = group(row["unit_id"])
         if found is None:
             continue
-        _add(found["year"], row)
-        _add(found["purposes"][row["purpose"]], row)
-        _add(found["kinds"][row["kind"]], row)
+        totals = _totals(row)
+        found["year"] = _plus(found["year"], totals)
+        _add(found["purposes"], row["purpose"], totals)
+        _add(found["kinds"], row["kind"], totals)
         if row["project"]:
-            _add(found["projects"][(row["purpose"], row["project"])], row)
+            _add(found["projects"], (row["purpose"], row["project"]), totals)
     for row in (
         within.filter(date__year__lte=year)
         .order_by()
         .values("unit_id")
-        .annotate(**_SUMS)
+        .annotate(**_aggregates())
     ):
         found = group(row["unit_id"])
         if found is not None:
-            _add(found["all_years"], row)
+            found["all_years"] = _plus(found["all_years"], _totals(row))
     out = {}
     for pk, found in groups.items():
         projects = [
-            {"purpose": purpose, "project": project, **totals}
+            {"purpose": purpose, "project": project, **_json(totals)}
             for (purpose, project), totals in found["projects"].items()
         ]
         projects.sort(key=lambda p: (-p["total_vnd"], -p["land_m2"], p["project"]))
         out[pk] = {
-            "year": found["year"],
-            "all_years": found["all_years"],
+            "year": _json(found["year"]),
+            "all_years": _json(found["all_years"]),
             "by_purpose": [
-                {"purpose": k, **v} for k, v in sorted(found["purposes"].items())
+                {"purpose": k, **_json(v)} for k, v in sorted(found["purposes"].items())
             ],
-            "by_kind": [{"kind": k, **v} for k, v in sorted(found["kinds"].items())],
+            "by_kind": [
+                {"kind": k, **_json(v)} for k, v in sorted(found["kinds"].items())
+            ],
             "projects": projects[:TOP_PROJECTS],
             "more_projects": max(0, len(projects) - TOP_PROJECTS),
         }
@@ -200,8 +196,8 @@ def contributions(province: Unit, year: int) -> dict[int, dict[str, Any]]:
 
 def no_contributions() -> dict[str, Any]:
     return {
-        "year": _zero(),
-        "all_years": _zero(),
+        "year": _json(Totals()),
+        "all_years": _json(Totals()),
         "by_purpose": [],
         "by_kind": [],
         "projects": [],
@@ -212,23 +208,23 @@ def no_contributions() -> dict[str, Any]:
 # -- OCOP -------------------------------------------------------------------------
 
 
-def ocop_products(province: Unit, year: int) -> dict[int, list[dict[str, Any]]]:
+def ocop_products(
+    province: Unit, year: int, commune: dict[int, int]
+) -> dict[int, list[dict[str, Any]]]:
     """{commune id: its OCOP products holding a valid rating on the year's
     reference day, most stars first}. A household business is named by its
-    kind only."""
+    kind only. `commune` is `communes_of(province)`."""
     day = reference_day(year)
-    commune = communes_of(province)
     products = OcopProduct.objects.filter(unit__path__startswith=province.path)
-    ratings: dict[int, OcopRating] = {}
-    for decided in OcopRating.objects.filter(
-        product__in=products, decision_date__lte=day
-    ).order_by("product_id", "decision_date", "id"):
-        ratings[decided.product_id] = decided  # the latest decided by then
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for product in products.select_related("unit"):
-        rating = ratings.get(product.pk)
+    for rating in (
+        valid_ratings(day, products)
+        .select_related("product", "product__unit")
+        .order_by("product__unit__code", "product__name", "product_id")
+    ):
+        product = rating.product
         pk = commune.get(product.unit_id)
-        if pk is None or rating is None or not rating.is_valid_on(day):
+        if pk is None:
             continue
         out[pk].append(
             {
@@ -253,11 +249,13 @@ def ocop_products(province: Unit, year: int) -> dict[int, list[dict[str, Any]]]:
 # -- dialogue conferences -----------------------------------------------------------
 
 
-def conferences(province: Unit, year: int) -> dict[int, list[dict[str, Any]]]:
+def conferences(
+    province: Unit, year: int, commune: dict[int, int]
+) -> dict[int, list[dict[str, Any]]]:
     """{commune id: its most recent dialogue conferences held by the end of
     `year`, with the follow-up of their commitments (counts by status)}. The
-    chair is named by title; who took part is not shown."""
-    commune = communes_of(province)
+    chair is named by title; who took part is not shown. `commune` is
+    `communes_of(province)`."""
     recent: dict[int, list[Conference]] = defaultdict(list)
     for c in (
         Conference.objects.filter(
@@ -309,40 +307,23 @@ def conferences(province: Unit, year: int) -> dict[int, list[dict[str, Any]]]:
 # -- petitions ----------------------------------------------------------------------
 
 
-def _no_petitions() -> dict[str, int]:
+def _json_counts(counts: Counts) -> dict[str, int]:
     return {
-        "received": 0,
-        "answered": 0,
-        "overdue": 0,
-        "in_progress": 0,
-        "rejected": 0,
+        "received": counts.received,
+        "answered": counts.answered,
+        "overdue": counts.overdue,
+        "in_progress": counts.in_progress,
+        "rejected": counts.rejected,
     }
 
 
-def _count(counts: dict[str, int], status: str, late: bool, n: int) -> None:
-    counts["received"] += n
-    if late:
-        counts["overdue"] += n
-    elif status in (Status.RECEIVED, Status.ASSIGNED):
-        counts["in_progress"] += n
-    elif status in (Status.ANSWERED, Status.CLOSED):
-        counts["answered"] += n
-    elif status == Status.REJECTED:
-        counts["rejected"] += n
-
-
 def _petition_groups(unit: Unit, year: int) -> list[tuple[int, str, bool, int]]:
-    late = Case(
-        When(overdue_q(timezone.localdate()), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
     return [
         (int(r["unit_id"]), str(r["status"]), bool(r["late"]), int(r["n"]))
         for r in Petition.objects.filter(
             unit__path__startswith=unit.path, received_on__year=year
         )
-        .annotate(late=late)
+        .annotate(late=late_case(timezone.localdate()))
         .order_by()
         .values("unit_id", "status", "late")
         .annotate(n=Count("id"))
@@ -352,25 +333,27 @@ def _petition_groups(unit: Unit, year: int) -> list[tuple[int, str, bool, int]]:
 def petition_counts(unit: Unit, year: int) -> dict[str, int]:
     """Petitions received on the unit's subtree in `year`: how many, answered
     (or closed), overdue now, still being handled, rejected (one query)."""
-    counts = _no_petitions()
+    counts = Counts()
     for _unit, status, late, n in _petition_groups(unit, year):
-        _count(counts, status, late, n)
-    return counts
+        counts.add(status, late, n)
+    return _json_counts(counts)
 
 
-def commune_petition_counts(province: Unit, year: int) -> dict[int, dict[str, int]]:
-    """`petition_counts` of every commune of the province (one query)."""
-    commune = communes_of(province)
-    out: dict[int, dict[str, int]] = defaultdict(_no_petitions)
+def commune_petition_counts(
+    province: Unit, year: int, commune: dict[int, int]
+) -> dict[int, dict[str, int]]:
+    """`petition_counts` of every commune of the province (one query);
+    `commune` is `communes_of(province)`."""
+    out: dict[int, Counts] = defaultdict(Counts)
     for unit_id, status, late, n in _petition_groups(province, year):
         pk = commune.get(unit_id)
         if pk is not None:
-            _count(out[pk], status, late, n)
-    return dict(out)
+            out[pk].add(status, late, n)
+    return {pk: _json_counts(counts) for pk, counts in out.items()}
 
 
 def no_petitions() -> dict[str, int]:
-    return _no_petitions()
+    return _json_counts(Counts())
 
 
 # -- criteria evaluations -----------------------------------------------------------

@@ -174,13 +174,23 @@ def withdraw(
     )
 
 
-def petition_units(*, on: datetime.date | None = None) -> list[Unit]:
-    """The units a citizen may send a petition to: provinces and communes
-    existing today."""
+def petition_provinces(*, on: datetime.date | None = None) -> list[Unit]:
+    """The provinces existing today: a petition's first choice."""
+    day = on or timezone.localdate()
+    return list(
+        Unit.objects.valid_on(day).filter(level=Level.PROVINCE).order_by("path")
+    )
+
+
+def petition_units(province: Unit, *, on: datetime.date | None = None) -> list[Unit]:
+    """The units of `province` a citizen may send a petition to: the
+    province and its communes existing today."""
     day = on or timezone.localdate()
     return list(
         Unit.objects.valid_on(day)
-        .filter(level__in=[Level.PROVINCE, Level.COMMUNE])
+        .filter(
+            path__startswith=province.path, level__in=[Level.PROVINCE, Level.COMMUNE]
+        )
         .order_by("path")
     )
 

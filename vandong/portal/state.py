@@ -216,22 +216,8 @@ def has_values(province: Unit, year: int) -> bool:
 
 
 def years_with_gaps(province: Unit, years: Iterable[int]) -> set[int]:
-    """Those of `years` in which some value of the province is not approved
-    (one query per group of years sharing their source subtrees)."""
-    wanted = sorted(set(years))
-    by_paths: dict[tuple[str, ...], list[int]] = {}
-    for year in wanted:
-        by_paths.setdefault(tuple(source_paths(province, year)), []).append(year)
-    found: set[int] = set()
-    for paths, group in by_paths.items():
-        periods = year_periods(group)
-        if not periods:
-            continue
-        sql = _gap_sql("DISTINCT t.period_id", len(paths), len(periods))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, _params(list(paths), periods))
-            found |= {periods[row[0]] for row in cursor.fetchall()}
-    return found
+    """Those of `years` in which some value of the province is not approved."""
+    return set(gap_counts(province, years))
 
 
 def gap_counts(province: Unit, years: Iterable[int]) -> dict[int, int]:
@@ -388,7 +374,3 @@ def public_years(province: Unit) -> frozenset[int]:
         return frozenset(found)
     # This process's memory first: a few seconds, within the version.
     return frozenset(memory.get_or_build(key, build, seconds=fresh))
-
-
-def is_public(province: Unit, year: int) -> bool:
-    return year in public_years(province)

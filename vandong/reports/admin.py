@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from vandong.accounts.permissions import Action
+from vandong.accounts.services import authorize
 from vandong.core.errors import DomainError
 from vandong.core.models import Channel
 from vandong.reports import services
@@ -26,8 +28,16 @@ class ReportTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
             )
         }
 
+    # Who saves (set by the admin's get_form): the form refuses what the
+    # service would, so a refusal is a form error, never a server error.
+    actor: Any = None
+
     def clean_text(self) -> str:
         text: str = self.cleaned_data["text"]
+        try:
+            authorize(actor=self.actor, action=Action.MANAGE_CATALOG, unit=None)
+        except DomainError as error:
+            raise forms.ValidationError(error.message_vi) from error
         try:
             spec = services.template_check(text)
         except DomainError as error:
@@ -42,6 +52,13 @@ class ReportTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
             raise forms.ValidationError(
                 f"Mã mẫu là “{self.instance.code}”, không đổi được (đã ghi “{spec.code}”)."
             )
+        if (
+            not self.instance.pk
+            and ReportTemplate.objects.filter(code=spec.code).exists()
+        ):
+            raise forms.ValidationError(
+                f"Đã có mẫu “{spec.code}”: sửa mẫu đó thay vì thêm mới."
+            )
         return text
 
 
@@ -51,6 +68,16 @@ class ReportTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["code", "version", "name", "edited", "updated_at"]
     readonly_fields = ["code", "version", "name", "edited"]
     change_list_template = "admin/reports/reporttemplate/change_list.html"
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: ReportTemplate | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[ReportTemplateForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def save_model(
         self, request: HttpRequest, obj: ReportTemplate, form: Any, change: bool

@@ -70,6 +70,18 @@ class ChartOut:
     line: int
 
 
+def chart_out(section: str, index: int, block: ChartDef) -> ChartOut:
+    """The chart at `index` among the blocks of a section, keyed
+    "{section}-{index}" (its URL)."""
+    return ChartOut(
+        f"{section}-{index}",
+        block.call.function,
+        tuple(block.call.args),
+        block.caption,
+        block.line,
+    )
+
+
 @dataclass(frozen=True)
 class SectionOut:
     key: str
@@ -267,15 +279,7 @@ def _section(
     used: list[str] = []
     for index, block in enumerate(section.blocks):
         if isinstance(block, ChartDef):
-            blocks.append(
-                ChartOut(
-                    f"{section.key}-{index}",
-                    block.call.function,
-                    tuple(block.call.args),
-                    block.caption,
-                    block.line,
-                )
-            )
+            blocks.append(chart_out(section.key, index, block))
             continue
         if not isinstance(block, Paragraph):
             continue
@@ -296,12 +300,6 @@ def _section(
     return SectionOut(
         section.key, section.title, 0, tuple(blocks), tuple(dict.fromkeys(used))
     )
-
-
-def figure_of(report: Report, name: str) -> Result | None:
-    if name not in {f.name for f in report.spec.figures}:
-        return None
-    return report.evaluator.figure(name)
 
 
 __all__ = [

@@ -10,7 +10,6 @@ class ReportsErrorCode(models.TextChoices):
     INVALID_TEMPLATE = "invalid_template"
     NOT_FOUND = "not_found"
     INVALID = "invalid"
-    UNKNOWN_UNIT = "unknown_unit"
 
 
 def template_refused(problems: list[Problem]) -> DomainError:

@@ -534,10 +534,9 @@ class Evaluator:
     ) -> tuple[int, int]:
         from vandong.petitions.queries import summary
 
-        actor = self.scope.actor if self.scope.actor is not None else system_actor()
         received = value = 0
         for year in years_of(period):
-            total = summary(actor=actor, root=unit, year=year)[-1].petitions
+            total = summary(actor=self.scope.actor, root=unit, year=year)[-1].petitions
             received += total.received
             value += getattr(total, status)
         return received, value
@@ -757,41 +756,137 @@ class Evaluator:
         return result
 
     def _registry_children(self, call: Call, level: int) -> list[ChildValue]:
+        """The figure for each child unit, read once at the report's unit and
+        shared out by path: one grouped query (petitions: one per year)."""
         period = self.scope.period(
             call.args[1]
             if len(call.args) > 1
             else ("end" if call.function == "ocop" else "phase")
         )
-        result = []
-        for unit in self.child_units(level, period):
-            value: float | None
-            if call.function == "contributions":
-                records, amount = self._contributions(call, unit)
-                value = amount if records else None
-            elif call.function == "ocop":
-                from vandong.registries.ocop.queries import ocop_product_list
+        children = self.child_units(level, period)
+        if call.function == "contributions":
+            values = self._contributions_by_child(call, period, children)
+        elif call.function == "ocop":
+            values = self._ocop_by_child(call, period, children)
+        else:
+            values = self._petitions_by_child(call.args[0], period, children)
+        return [
+            ChildValue(u.pk, u.code, u.name, u.level, values.get(u.pk))
+            for u in children
+        ]
 
-                value = float(
-                    ocop_product_list(
-                        actor=self.scope.actor,
-                        within=unit,
-                        stars=int(call.args[0]),
-                        on=last_day(period),
-                    ).count()
-                )
-            else:
-                received, count = self._petitions(call.args[0], period, unit)
-                value = float(count) if received else None
-            result.append(ChildValue(unit.pk, unit.code, unit.name, unit.level, value))
-        return result
+    def _contributions_by_child(
+        self, call: Call, period: str, children: list[Unit]
+    ) -> dict[int, float | None]:
+        """Per child unit: the amount where it has any record in the period
+        (0 when none of the asked kind or purpose), else None."""
+        from django.db.models import Count, Q, Sum
+
+        from vandong.registries.contributions.queries import (
+            ContributionFilter,
+            contribution_list,
+        )
+
+        years = years_of(period)
+        records = contribution_list(
+            actor=self.scope.actor,
+            filters=ContributionFilter(
+                unit=self.scope.unit,
+                start=datetime.date(years[0], 1, 1),
+                end=datetime.date(years[-1], 12, 31),
+            ),
+        )
+        kind, purpose = call.keyword("kind"), call.keyword("purpose")
+        wanted = Q()
+        if kind:
+            wanted &= Q(kind=kind)
+        if purpose:
+            wanted &= Q(purpose=purpose)
+        attribute = CONTRIBUTION_FIELDS[call.args[0]][0]
+        fields = (
+            ("cash_vnd", "materials_vnd") if attribute == "total_vnd" else (attribute,)
+        )
+        sums = {f: Sum(f, filter=wanted) if kind or purpose else Sum(f) for f in fields}
+        rows = (
+            records.order_by()
+            .values("unit__path")
+            .annotate(records=Count("pk"), **sums)
+        )
+        ids = {u.pk for u in children}
+        values: dict[int, float | None] = {}
+        for row in rows:
+            child = _child_of(str(row["unit__path"]), ids)
+            if child is None or not row["records"]:
+                continue
+            amount = sum(float(row[f] or 0) for f in fields)
+            values[child] = (values.get(child) or 0.0) + amount
+        return values
+
+    def _ocop_by_child(
+        self, call: Call, period: str, children: list[Unit]
+    ) -> dict[int, float | None]:
+        """Per child unit: its products of that many stars valid on the
+        period's last day (0 where none)."""
+        from django.db.models import Count
+
+        from vandong.registries.ocop.queries import ocop_product_list
+
+        rows = (
+            ocop_product_list(
+                actor=self.scope.actor,
+                within=self.scope.unit,
+                stars=int(call.args[0]),
+                on=last_day(period),
+            )
+            .prefetch_related(None)
+            .order_by()
+            .values("unit__path")
+            .annotate(n=Count("pk"))
+        )
+        ids = {u.pk for u in children}
+        values: dict[int, float | None] = dict.fromkeys(ids, 0.0)
+        for row in rows:
+            child = _child_of(str(row["unit__path"]), ids)
+            if child is not None:
+                values[child] = (values[child] or 0.0) + float(row["n"])
+        return values
+
+    def _petitions_by_child(
+        self, status: str, period: str, children: list[Unit]
+    ) -> dict[int, float | None]:
+        """Per child unit: the petitions of that status where it received
+        any in the period, else None. The summary at the report's unit has a
+        row per unit one step below it: one call per year."""
+        from vandong.petitions.queries import summary
+
+        unit = self.scope.unit
+        direct = (
+            all(u.parent_id == unit.pk for u in children)
+            if unit is not None
+            else self.scope.actor is None and all(u.level == 1 for u in children)
+        )
+        if not direct:
+            # units further down than the summary's rows: one call each
+            values: dict[int, float | None] = {}
+            for child in children:
+                any_received, count = self._petitions(status, period, child)
+                values[child.pk] = float(count) if any_received else None
+            return values
+        received: dict[int, int] = defaultdict(int)
+        counted: dict[int, int] = defaultdict(int)
+        for year in years_of(period):
+            for row in summary(actor=self.scope.actor, root=unit, year=year)[:-1]:
+                if row.unit is not None:
+                    received[row.unit.pk] += row.petitions.received
+                    counted[row.unit.pk] += getattr(row.petitions, status)
+        return {
+            u.pk: float(counted[u.pk]) if received[u.pk] else None for u in children
+        }
 
 
-def system_actor() -> Actor:
-    """The system reading everything (the command line, run by whoever runs
-    the server): an unsaved administrator, never stored."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model()(
-        username="vandong-system", is_superuser=True, is_active=True
-    )
-    return user
+def _child_of(path: str, ids: set[int]) -> int | None:
+    """The unit among `ids` on a unit's path (itself or an ancestor)."""
+    for ancestor in (int(p) for p in path.strip("/").split("/") if p):
+        if ancestor in ids:
+            return ancestor
+    return None

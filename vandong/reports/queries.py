@@ -2,7 +2,6 @@
 administrators' edits), the catalog a template is checked against, and the
 unit a report is asked for."""
 
-import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -186,7 +185,3 @@ def scope_for(
     return Scope(
         unit=unit, tree=tree or default_tree(end), start=start, end=end, actor=actor
     )
-
-
-def today() -> datetime.date:
-    return datetime.date.today()  # noqa: DTZ011 - a calendar day

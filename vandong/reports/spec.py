@@ -108,6 +108,28 @@ FUNCTIONS: dict[str, Signature] = {
     "date": Signature(("date",)),
 }
 
+# What contributions(kind=…, purpose=…) may name: the registry's contributor
+# kinds and purposes (vandong.registries.models ContributorKind and Purpose;
+# a test keeps them equal). A value outside them would filter to nothing and
+# print a zero the registry never said.
+KEYWORD_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("contributions", "kind"): (
+        "people",
+        "businesses",
+        "benefactors",
+        "cadres",
+        "other",
+    ),
+    ("contributions", "purpose"): (
+        "road",
+        "cultural_house",
+        "school",
+        "irrigation",
+        "housing_poor",
+        "other",
+    ),
+}
+
 UNIT_TYPES = (
     "tinh",
     "thanh_pho_tw",
@@ -626,6 +648,17 @@ def _check_call(
                 line,
                 f"kỳ “{value}” không hợp lệ (start, end, phase, năm hoặc 2017-2020)",
                 f"period '{value}' is not valid",
+            )
+        elif (
+            choices := KEYWORD_CHOICES.get((call.function, key))
+        ) and value not in choices:
+            _problem(
+                problems,
+                line,
+                f"{call.function}(…), {key}=“{value}” không có "
+                f"(chọn một trong {', '.join(choices)})",
+                f"{call.function}(…), {key}='{value}' is not one of "
+                f"{', '.join(choices)}",
             )
 
 

@@ -20,7 +20,14 @@ from vandong.core.formatting import money_vi, number_vi
 from vandong.geo.models import Unit
 from vandong.reports import notation, queries
 from vandong.reports import spec as specs
-from vandong.reports.compose import ChartOut, FigureText, ParagraphOut, Report, compose
+from vandong.reports.compose import (
+    ChartOut,
+    FigureText,
+    ParagraphOut,
+    Report,
+    chart_out,
+    compose,
+)
 from vandong.reports.errors import not_found
 from vandong.reports.figures import Evaluator, Figure, Missing, Scope, years_of
 from vandong.reports.issuers import ISSUER_LABELS
@@ -246,7 +253,7 @@ def report_page(
             if isinstance(block, ParagraphOut):
                 blocks.append({"paragraph": _paragraph(report, asked, block)})
             elif isinstance(block, ChartOut):
-                if chart_data(report, block).empty:
+                if chart_data(report.scope, block).empty:
                     report.missing.append(chart_missing(report, section.key, block))
                     continue
                 blocks.append(
@@ -300,11 +307,15 @@ def chart(
     from vandong.reports.writers.charts import chart_data, render_png
 
     asked = _request(request, template, unit, phase)
-    report = _compose(request, asked)
-    for section in report.sections:
-        for block in section.blocks:
-            if isinstance(block, ChartOut) and block.key == key:
-                data = chart_data(report, block)
+    spec = _spec(asked.template)
+    # the chart by its key, "{section}-{position}", from the template alone:
+    # its data needs the scope, not the composed report
+    for section in spec.sections:
+        for index, block in enumerate(section.blocks):
+            if isinstance(block, specs.ChartDef) and f"{section.key}-{index}" == key:
+                data = chart_data(
+                    _scope(request, asked), chart_out(section.key, index, block)
+                )
                 if data.empty:
                     raise Http404(key)
                 response = HttpResponse(render_png(data), content_type="image/png")

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
-
 from vandong.analytics.models import Target
 from vandong.analytics.tests.test_targets_progress import (
     TargetScene,
@@ -35,21 +33,13 @@ def make_portal_scene(world: Any, store_dir: Path, settings: Any) -> PortalScene
 
 
 def unapproved(province: Unit, year: int) -> list[tuple[DataSet, Unit, Period]]:
-    periods = state.year_periods([year])
-    paths = state.source_paths(province, year)
-    sql = state._gap_sql(
-        "t.data_set_id, t.unit_id, t.period_id", len(paths), len(periods)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, state._params(paths, periods))
-        triples = cursor.fetchall()
     return [
         (
             DataSet.objects.get(pk=ds),
             Unit.objects.get(pk=u),
             Period.objects.get(pk=p),
         )
-        for ds, u, p in triples
+        for ds, u, p in state.unapproved_forms(province, [year])
     ]
 
 

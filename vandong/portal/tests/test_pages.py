@@ -9,9 +9,14 @@ import pytest
 from django.utils import timezone
 
 from vandong.collect.models import Approval
-from vandong.collect.services import approval_reopen
+from vandong.collect.services import (
+    approval_approve,
+    approval_reopen,
+    approval_submit,
+)
 from vandong.petitions.tests.factories import make_petition
-from vandong.portal.tests.scene import publish
+from vandong.portal import services
+from vandong.portal.tests.scene import publish, unapproved
 from vandong.registries.contributions.rules import ContributionIn
 from vandong.registries.contributions.services import contribution_create
 from vandong.registries.models import Commitment, Conference, OcopProduct, OcopRating
@@ -294,8 +299,29 @@ def test_the_petition_counts_are_public(client, portal):
 
 
 def test_another_provinces_unapproved_figures_stay_hidden(client, portal):
-    # given Lai Châu published 2025; Điện Biên holds an unapproved 2025 value
-    publish(portal.world, 2025)
+    # given Lai Châu and Điện Biên both published 2025
+    world = portal.world
+    publish(world, 2025)
+    for data_set, unit, period in unapproved(world.other_province, 2025):
+        approval_submit(actor=world.admin, data_set=data_set, unit=unit, period=period)
+        approval_approve(actor=world.admin, data_set=data_set, unit=unit, period=period)
+    services.publish(actor=world.admin, province=world.other_province, year=2025)
+    commune = html(client, "/cong-khai/xa/03127/?year=2025")
+    assert 'id="not-published"' not in commune
+    assert 'id="standard"' in commune
+    assert 'id="not-published"' not in html(client, "/cong-khai/tinh/11/?year=2025")
+    assert client.get("/api/v1/public/provinces/11?year=2025").json()["published"]
+
+    # when Điện Biên reopens Mường Phăng's form of 2025
+    approval = Approval.objects.get(unit=world.other_commune, period__code="2025")
+    approval_reopen(
+        actor=world.admin,
+        data_set=approval.data_set,
+        unit=approval.unit,
+        period=approval.period,
+    )
+
+    # then Điện Biên's 2025 figures are hidden again
     page = html(client, "/cong-khai/tinh/11/?year=2025")
     assert 'id="not-published"' in page
     assert "data-indicator" not in page
@@ -306,6 +332,8 @@ def test_another_provinces_unapproved_figures_stay_hidden(client, portal):
     body = client.get("/api/v1/public/provinces/11?year=2025").json()
     assert body["published"] is False
     assert body["headlines"] is None
+    # while Lai Châu's own, all approved, stay public
+    assert 'id="not-published"' not in html(client, PROVINCE + "?year=2025")
 
 
 def test_a_result_on_an_unconfirmed_threshold_is_labelled(client, portal):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from vandong.core.errors import DomainError
 from vandong.core.forms import add_domain_error
-from vandong.geo.models import Level, Unit
+from vandong.geo.models import Unit
 from vandong.portal import limits, services, tracking
 from vandong.portal.forms import PetitionForm, TrackForm
 
@@ -41,15 +41,13 @@ def _length(request: HttpRequest) -> int:
 
 def _units(province_code: str) -> tuple[list[Unit], list[Unit], Unit | None]:
     """(provinces, the units of the chosen province, the chosen province)."""
-    units = services.petition_units()
-    provinces = [u for u in units if u.level == Level.PROVINCE]
+    provinces = services.petition_provinces()
     chosen = next((p for p in provinces if p.code == province_code), None)
     if chosen is None and len(provinces) == 1:
         chosen = provinces[0]
     if chosen is None:
         return provinces, [], None
-    within = [u for u in units if u.path.startswith(chosen.path)]
-    return provinces, within, chosen
+    return provinces, services.petition_units(chosen), chosen
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

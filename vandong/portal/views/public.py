@@ -17,9 +17,9 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from vandong.analytics.views.common import CURRENT, LEGACY
 from vandong.geo.models import REFORM_DATE, Level, Unit
 from vandong.portal import charts, pagecache, payloads, state
-from vandong.portal.figures import CURRENT, LEGACY
 
 
 def plotly_url() -> str:

@@ -46,7 +46,7 @@ def ocop_product_list(
     if stars is not None:
         day = on or datetime.date.today()  # noqa: DTZ011 - a calendar day
         qs = qs.filter(
-            pk__in=_valid_ratings(day, qs).filter(stars=stars).values("product_id")
+            pk__in=valid_ratings(day, qs).filter(stars=stars).values("product_id")
         )
     return qs.select_related("unit", "unit__parent").prefetch_related(
         Prefetch(
@@ -70,7 +70,7 @@ def ocop_rating_get(*, actor: Actor, product: OcopProduct, pk: int) -> OcopRatin
     return rating
 
 
-def _valid_ratings(
+def valid_ratings(
     day: datetime.date, products: QuerySet[OcopProduct]
 ) -> QuerySet[OcopRating]:
     """The rating each product holds on `day`: its latest decided by then,
@@ -119,7 +119,7 @@ def valid_counts_by_commune(
 ) -> dict[int, dict[int, int]]:
     """{commune id: {stars: products valid on `day`}} (one query)."""
     out: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for unit_id, stars in _valid_ratings(day, products).values_list(
+    for unit_id, stars in valid_ratings(day, products).values_list(
         "product__unit_id", "stars"
     ):
         out[unit_id][stars] += 1

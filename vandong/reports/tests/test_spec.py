@@ -170,3 +170,29 @@ def test_a_value_the_composer_could_not_use_is_refused_with_its_line(old, new):
     problems = problems_of(text)
     assert problems
     assert all(p.line > 0 for p in problems)
+
+
+def test_contributions_kind_and_purpose_must_be_the_registrys():
+    # a typo would filter to nothing and print "0 đồng": the template is refused
+    text = MINIMAL.replace(
+        "wards = units(phuong, thi_tran, period=end)",
+        "wards = units(phuong, thi_tran, period=end)\n"
+        "people = contributions(cash, phase, kind=peple)\n"
+        "roads = contributions(cash, phase, purpose=road)\n"
+        "schools = contributions(cash, phase, kind=people, purpose=schools)",
+    )
+    found = problems_of(text)
+    assert [(p.line, p.message_en.split(" is ")[0]) for p in found] == [
+        (9, "contributions(…), kind='peple'"),
+        (11, "contributions(…), purpose='schools'"),
+    ]
+    assert "chọn một trong people, businesses" in found[0].message_vi
+
+
+def test_the_kinds_and_purposes_a_template_may_name_are_the_registrys():
+    from vandong.registries.models import ContributorKind, Purpose
+
+    assert specs.KEYWORD_CHOICES[("contributions", "kind")] == tuple(
+        ContributorKind.values
+    )
+    assert specs.KEYWORD_CHOICES[("contributions", "purpose")] == tuple(Purpose.values)

@@ -42,7 +42,7 @@ def chart_images(report: Report) -> dict[str, bytes]:
         for block in section.blocks:
             if not isinstance(block, ChartOut):
                 continue
-            data = chart_data(report, block)
+            data = chart_data(report.scope, block)
             if data.empty:
                 if not any(m.line == block.line for m in report.missing):
                     report.missing.append(chart_missing(report, section.key, block))

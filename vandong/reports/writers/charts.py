@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from vandong.core.formatting import number_vi
 from vandong.registries.contributions.rules import KIND_NAMES_VI, PURPOSE_NAMES_VI
-from vandong.reports.compose import ChartOut, Report
+from vandong.reports.compose import ChartOut
+from vandong.reports.figures import Scope
 from vandong.reports.writers.fonts import Family, serif
 
 COLOURS = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6")
@@ -30,16 +31,17 @@ class ChartData:
         return not any(v is not None for _, values in self.series for v in values)
 
 
-def chart_data(report: Report, chart: ChartOut) -> ChartData:
+def chart_data(scope: Scope, chart: ChartOut) -> ChartData:
+    """What a chart of a report for `scope` draws (the scope alone: no need
+    to compose the report)."""
     if chart.kind == "trend":
-        return _trend(report, chart)
-    return _contributions(report, chart)
+        return _trend(scope, chart)
+    return _contributions(scope, chart)
 
 
-def _trend(report: Report, chart: ChartOut) -> ChartData:
+def _trend(scope: Scope, chart: ChartOut) -> ChartData:
     from vandong.analytics import queries as analytics
 
-    scope = report.scope
     years = list(range(scope.start, scope.end + 1))
     series = []
     for code in chart.arguments:
@@ -56,14 +58,13 @@ def _trend(report: Report, chart: ChartOut) -> ChartData:
     return ChartData(chart.caption, "", [str(y) for y in years], series)
 
 
-def _contributions(report: Report, chart: ChartOut) -> ChartData:
+def _contributions(scope: Scope, chart: ChartOut) -> ChartData:
     from vandong.registries.contributions.queries import (
         ContributionFilter,
         contribution_list,
     )
     from vandong.registries.contributions.totals import totals_by
 
-    scope = report.scope
     by = chart.arguments[0] if chart.arguments else "kind"
     labels = KIND_NAMES_VI if by == "kind" else PURPOSE_NAMES_VI
     years = list(range(scope.start, scope.end + 1))
@@ -161,15 +162,3 @@ def render_png(
         figure.savefig(buffer, format="png")
         plt.close(figure)
     return buffer.getvalue()
-
-
-def charts(report: Report) -> dict[str, bytes]:
-    """Every chart of the report with data, as PNG, by key."""
-    images: dict[str, bytes] = {}
-    for section in report.sections:
-        for block in section.blocks:
-            if isinstance(block, ChartOut):
-                data = chart_data(report, block)
-                if not data.empty:
-                    images[block.key] = render_png(data)
-    return images
