@@ -1,12 +1,16 @@
 """Reading the facts analytics rolls up out of the operational database:
 data values, and the units, evaluations and recognitions counted."""
 
+import atexit
+import contextlib
 import datetime
 import os
 import threading
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 from django.db import connection
@@ -31,48 +35,67 @@ UNIT_FRAME = {
 }
 
 
-def _first_year(day: datetime.date | None) -> int | None:
-    return day.year if day is not None else None
-
-
-def _last_year(day: datetime.date | None) -> int | None:
-    """A year's figures belong to the units of its last day."""
-    if day is None:
-        return None
-    return day.year if (day.month, day.day) == (12, 31) else day.year - 1
-
-
 def units() -> pl.DataFrame:
     """Every unit of both trees: its parent, level, type, the province its
     path starts from (its partition in the store), the first and last year
     it is counted in, and whether it belongs to the current tree."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, parent_id, level, type, path, valid_from, valid_to, code, "
-            "region, commune_group FROM geo_unit"
-        )
-        rows = cursor.fetchall()
-    reform = REFORM_DATE
-    return pl.DataFrame(
+    raw = _read(
+        "SELECT id, parent_id, level, type, path, valid_from, valid_to, code, "
+        "region, commune_group FROM geo_unit",
         [
-            (
-                pk,
-                parent,
-                level,
-                kind,
-                int(path.strip("/").split("/")[0]),
-                _first_year(_date(start)),
-                _last_year(_date(end)),
-                end is None or (_date(end) or reform) >= reform,
-                code,
-                region or None,
-                str(group) if group else None,
-            )
-            for pk, parent, level, kind, path, start, end, code, region, group in rows
+            "unit",
+            "parent",
+            "level",
+            "type",
+            "path",
+            "start",
+            "end",
+            "code",
+            "region",
+            "commune_group",
         ],
-        schema=UNIT_FRAME,
-        orient="row",
     )
+    if raw.is_empty():
+        return pl.DataFrame(schema=UNIT_FRAME)
+    start, end = _as_date(raw["start"]), _as_date(raw["end"])
+    frame = raw.select(
+        pl.col("unit").cast(pl.Int32),
+        pl.col("parent").cast(pl.Int32),
+        pl.col("level").cast(pl.Int8),
+        pl.col("type").cast(pl.Utf8),
+        pl.col("path")
+        .cast(pl.Utf8)
+        .str.strip_chars("/")
+        .str.split("/")
+        .list.first()
+        .cast(pl.Int32)
+        .alias("root"),
+        start.dt.year().cast(pl.Int32).alias("first_year"),
+        # A year's figures belong to the units of its last day.
+        pl.when((end.dt.month() == 12) & (end.dt.day() == 31))
+        .then(end.dt.year())
+        .otherwise(end.dt.year() - 1)
+        .cast(pl.Int32)
+        .alias("last_year"),
+        (end.is_null() | (end >= REFORM_DATE)).alias("current"),
+        pl.col("code").cast(pl.Utf8),
+        pl.col("region").cast(pl.Utf8).replace("", None),
+        pl.col("commune_group")
+        .cast(pl.Int64)
+        .replace(0, None)
+        .cast(pl.Utf8)
+        .alias("commune_group"),
+    )
+    return frame.select([pl.col(n).cast(t) for n, t in UNIT_FRAME.items()])
+
+
+def _as_date(column: pl.Series) -> pl.Series:
+    # SQLite hands dates back as text through a raw cursor.
+    if column.dtype == pl.Date:
+        return column
+    if column.dtype in (pl.Utf8, pl.Null) or column.null_count() == len(column):
+        return column.cast(pl.Utf8).str.slice(0, 10).str.to_date("%Y-%m-%d")
+    return column.cast(pl.Date)
 
 
 def _date(value: object) -> datetime.date | None:
@@ -109,16 +132,37 @@ def data_values(registry: Registry, scope: Scope) -> pl.DataFrame:
         periods = {pk: y for pk, y in periods.items() if y in set(scope.years)}
     if not periods:
         return pl.DataFrame(schema=FACT_SCHEMA)
+    # The three ids travel packed into one integer: every field the server
+    # sends and the client decodes costs more than the arithmetic.
+    element_bits, period_bits = _bits("catalog_dataelement"), _bits("catalog_period")
+    unit_bits = _bits("geo_unit")
+    packed = element_bits + period_bits + unit_bits <= 62
+    key = (
+        f"(unit_id * {1 << period_bits} + period_id) * {1 << element_bits} "
+        "+ data_element_id"
+    )
+    columns = (
+        f"{key}, value" if packed else "data_element_id, unit_id, period_id, value"
+    )
     # Only integers are ever spliced into these queries (see _ints).
-    select = "SELECT data_element_id, unit_id, period_id, value FROM collect_datavalue"
-    sql = f"{select} WHERE value IS NOT NULL AND period_id IN ({_ints(periods)})"
+    sql = (
+        f"SELECT {columns} FROM collect_datavalue "  # noqa: S608
+        f"WHERE value IS NOT NULL AND period_id IN ({_ints(periods)})"
+    )
     if scope.roots is not None:
         sql += f" AND unit_id IN ({_units_under(scope.roots)})"
-    raw = _read(
-        sql,
-        ["measure", "unit", "period", "value"],
-        table="collect_datavalue" if scope.roots is None else None,
-    )
+    table = "collect_datavalue" if scope.roots is None else None
+    if packed:
+        raw = _read(sql, ["key", "value"], table=table)
+        ids = pl.col("key").cast(pl.Int64)
+        raw = raw.select(
+            (ids % (1 << element_bits)).alias("measure"),
+            (ids // (1 << (element_bits + period_bits))).alias("unit"),
+            (ids // (1 << element_bits) % (1 << period_bits)).alias("period"),
+            "value",
+        )
+    else:
+        raw = _read(sql, ["measure", "unit", "period", "value"], table=table)
     numeric = [e.id for e in registry.elements.values()]
     return raw.filter(pl.col("measure").is_in(numeric)).select(
         pl.col("measure").cast(pl.Int32),
@@ -126,6 +170,14 @@ def data_values(registry: Registry, scope: Scope) -> pl.DataFrame:
         pl.col("period").replace_strict(periods, return_dtype=pl.Int32).alias("year"),
         pl.col("value").cast(pl.Float64),
     )
+
+
+def _bits(table: str) -> int:
+    """How many bits the largest id of this table takes."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608 - a constant
+        (top,) = cursor.fetchone()
+    return max(int(top or 0), 1).bit_length()
 
 
 def _units_under(roots: Sequence[int]) -> str:
@@ -154,7 +206,9 @@ def _read(sql: str, names: list[str], *, table: str | None = None) -> pl.DataFra
         cursor.execute(sql)
         chunks = []
         while rows := cursor.fetchmany(200_000):
-            chunks.append(pl.DataFrame(rows, schema=names, orient="row"))
+            chunks.append(
+                pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+            )
     if not chunks:
         return pl.DataFrame(schema=dict.fromkeys(names, pl.Float64))
     return pl.concat(chunks, how="vertical_relaxed")
@@ -188,6 +242,16 @@ def _read_adbc_parallel(sql: str, names: list[str], table: str) -> pl.DataFrame 
 
 
 _LOCAL = threading.local()
+# Every connection kept, closed at exit while the driver is still loaded
+# (left to the garbage collector, each printed an error as Python stopped).
+_KEPT: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_kept() -> None:
+    for kept in list(_KEPT):
+        with contextlib.suppress(Exception):
+            kept.close()
 
 
 def _read_adbc(sql: str, names: list[str]) -> pl.DataFrame | None:
@@ -208,6 +272,7 @@ def _read_adbc(sql: str, names: list[str]) -> pl.DataFrame | None:
         if cached is not None:
             cached[1].close()
         cached = (uri, adbc.connect(uri, autocommit=True))
+        _KEPT.add(cached[1])
         _LOCAL.adbc = cached
     try:
         with cached[1].cursor() as cursor:

@@ -18,8 +18,8 @@ from vandong.analytics.engine import phase_code
 from vandong.analytics.engine import phases as phase_rows
 from vandong.analytics.measures import Registry
 from vandong.analytics.models import Indicator
-from vandong.analytics.services import REFORM_YEAR
 from vandong.analytics.store import TOP, Store
+from vandong.analytics.tree import REFORM_YEAR
 from vandong.core.errors import DomainError
 from vandong.core.text import is_digits
 from vandong.geo.models import LEGACY_END, REFORM_DATE, Unit

@@ -13,6 +13,17 @@ import polars as pl
 from vandong.analytics import extract
 from vandong.analytics.engine import FACT_SCHEMA
 from vandong.analytics.measures import Registry
+from vandong.catalog.criteria.spec import CriteriaSetSpec
+
+
+def commune_specs() -> list[CriteriaSetSpec]:
+    """The active commune-level criteria sets that have something to judge
+    (a set being written is left out)."""
+    from vandong.catalog.criteria.store import spec_cached
+    from vandong.criteria.services import active_sets
+
+    specs = [spec_cached(s) for s in active_sets() if s.level == 3]
+    return [s for s in specs if s.indicators]
 
 
 def re_evaluated(
@@ -22,18 +33,17 @@ def re_evaluated(
     registry: Registry,
     years: list[int],
     edges: pl.DataFrame,
+    specs: list[CriteriaSetSpec] | None = None,
 ) -> pl.DataFrame:
     """`met:<kind>` and `evaluated:<kind>` facts of the current communes in
-    `years`, from the commune-level sets. `carried`: the legacy figures
-    carried onto the current units; `facts`: the legacy villages' own;
-    `edges`: the succession edges (`extract.successions`)."""
-    from vandong.catalog.criteria.store import spec_cached
+    `years`, from the commune-level sets (`specs`, read from the database
+    when not given). `carried`: the legacy figures carried onto the current
+    units; `facts`: the legacy villages' own; `edges`: the succession edges
+    (`extract.successions`)."""
     from vandong.criteria import engine
-    from vandong.criteria.services import active_sets
 
-    specs = [spec_cached(s) for s in active_sets() if s.level == 3]
-    # A set with nothing to judge (being written) is left out.
-    specs = [s for s in specs if s.indicators]
+    if specs is None:
+        specs = commune_specs()
     if not years or not specs or carried.is_empty():
         return pl.DataFrame(schema=FACT_SCHEMA)
     # Only the figures the sets read, of the communes carried here.

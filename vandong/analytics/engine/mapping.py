@@ -78,7 +78,12 @@ def _summed_into_successors(
         stand_ins = split.with_row_index("edge").select(
             "unit", (pl.col("edge").cast(pl.Int32) + top).alias("stand_in"), "share"
         )
-        shares = rows.join(stand_ins, on="unit", how="inner").select(
+        # Only the split units' rows are joined (a few in a hundred).
+        is_split = np.zeros(top, dtype=bool)
+        is_split[split["unit"].to_numpy()] = True
+        units = rows["unit"].to_numpy()
+        of_split = rows.filter(pl.Series(is_split[units]))
+        shares = of_split.join(stand_ins, on="unit", how="inner").select(
             "measure",
             pl.col("stand_in").alias("unit"),
             "year",

@@ -1,0 +1,271 @@
+"""The store's files by province: the facts as reported (by level) and
+the rows rolled up on each tree, with the provinces' and the country's in
+`top`."""
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA, rollup
+from vandong.analytics.store import TOP, Store
+from vandong.analytics.tree import LEVELS, REFORM_YEAR, Tree
+
+
+def by_level(facts: pl.DataFrame, tree: Tree) -> pl.DataFrame:
+    """The facts of units in the tree, villages first, then communes,
+    districts and provinces, each level by province (path root): the order
+    the store's files give them back in, so that each file is one slice."""
+    if facts.is_empty():
+        return facts
+    # One small integer per (level, root), looked up by unit in a table made
+    # from the tree (not from the rows): -1 for units outside the tree.
+    ids = tree.units["unit"].to_numpy()
+    roots = tree.root_of[ids]
+    distinct = np.unique(roots[roots >= 0])
+    position = np.zeros(int(distinct.max(initial=0)) + 1, dtype=np.int32)
+    position[distinct] = np.arange(len(distinct), dtype=np.int32)
+    key_of = np.full(len(tree.level_of), -1, dtype=np.int32)
+    levels = tree.level_of[ids].astype(np.int32)
+    inside = (levels > 0) & (roots >= 0)
+    key_of[ids[inside]] = (4 - levels[inside]) * len(distinct) + position[roots[inside]]
+    key = tree.lookup(key_of, facts["unit"].to_numpy())
+    if (key < 0).any():
+        facts, key = facts.filter(pl.Series(key >= 0)), key[key >= 0]
+    if len(key) == 0 or bool(np.all(key[:-1] <= key[1:])):
+        return facts
+    # A stable sort on one small key (Polars, on every core).
+    return (
+        facts.with_columns(pl.Series("_key", key))
+        .sort("_key", maintain_order=True)
+        .drop("_key")
+    )
+
+
+def rewrite_facts(
+    store: Store,
+    tree: Tree,
+    fresh: pl.DataFrame,
+    roots: Sequence[int],
+    years: Sequence[int],
+) -> None:
+    """These provinces' fact files with their facts of these years replaced
+    by `fresh` (their other years kept)."""
+    fresh_roots = tree.roots(fresh["unit"].to_numpy())
+    for root in roots:
+        kept = read_facts(store, [root]).filter(~pl.col("year").is_in(list(years)))
+        mine = fresh.filter(pl.Series(fresh_roots == root))
+        write_facts(store, by_level(pl.concat([kept, mine]), tree), tree, roots=[root])
+
+
+def write_facts(
+    store: Store, facts: pl.DataFrame, tree: Tree, *, roots: Sequence[int] | None = None
+) -> None:
+    """One file per province and level, so that reading them all back in
+    level order gives the facts ordered by level without a sort. `facts`
+    come ordered as `by_level` orders them."""
+    for root in roots or []:
+        for level in LEVELS:
+            store.remove(store.facts_path(root, level))
+    slices = file_slices(facts, tree)
+    if len({(root, level) for root, level, _ in slices}) < len(slices):
+        # Not in file order: one pair in two places would overwrite itself.
+        slices = file_slices(by_level(facts, tree), tree)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(store.write, store.facts_path(root, level), part)
+            for root, level, part in slices
+        ]
+        for future in futures:
+            future.result()
+
+
+def file_slices(facts: pl.DataFrame, tree: Tree) -> list[tuple[int, int, pl.DataFrame]]:
+    """(root, level, rows) of each run of rows of one province and level."""
+    if facts.is_empty():
+        return []
+    units = facts["unit"].to_numpy()
+    levels, tops = tree.levels(units), tree.roots(units)
+    changes = np.flatnonzero((np.diff(levels) != 0) | (np.diff(tops) != 0)) + 1
+    starts = [0, *changes.tolist()]
+    ends = [*changes.tolist(), facts.height]
+    return [
+        (int(tops[a]), int(levels[a]), facts.slice(a, b - a))
+        for a, b in zip(starts, ends, strict=True)
+        if levels[a] > 0
+    ]
+
+
+def read_facts(
+    store: Store, roots: Sequence[int], years: Sequence[int] | None = None
+) -> pl.DataFrame:
+    """These provinces' facts, level by level (of these years only)."""
+    frames = []
+    for level in LEVELS:
+        for root in roots:
+            frame = store.read(store.facts_path(root, level))
+            if frame is not None:
+                if years is not None:
+                    frame = frame.filter(pl.col("year").is_in(list(years)))
+                frames.append(frame)
+    if not frames:
+        return pl.DataFrame(schema=FACT_SCHEMA)
+    # One chunk: every column then reaches NumPy without a copy, and the
+    # rollup asks for them many times.
+    return pl.concat(frames, rechunk=True)
+
+
+def read_rows(store: Store, tree: str, roots: Sequence[int]) -> pl.DataFrame:
+    frames = [store.read(store.rows_path(tree, r)) for r in roots]
+    found = [f for f in frames if f is not None]
+    return pl.concat(found) if found else pl.DataFrame(schema=ROLLUP_SCHEMA)
+
+
+def statuses_path(store: Store) -> Path:
+    """The current units' statuses in the years before the reform, judged
+    again on their merged figures: derived facts, kept like the others and
+    made again by a cold rebuild and by every refresh that reaches them."""
+    return store.root / "facts" / "statuses.arrow"
+
+
+def replace_statuses(
+    store: Store,
+    tree: Tree,
+    judged: pl.DataFrame,
+    roots: Sequence[int],
+    years: Sequence[int],
+) -> None:
+    """The statuses of these provinces' units in these years replaced."""
+    mine = judged.filter(
+        pl.Series(np.isin(tree.roots(judged["unit"].to_numpy()), list(roots)))
+    )
+    previous = store.read(statuses_path(store))
+    if previous is not None:
+        replaced = np.isin(
+            tree.roots(previous["unit"].to_numpy()), list(roots)
+        ) & np.isin(previous["year"].to_numpy(), list(years))
+        others = previous.filter(pl.Series(~replaced))
+        mine = pl.concat([others, mine.select(previous.columns)])
+    store.write(statuses_path(store), mine)
+
+
+def write_tree(
+    store: Store,
+    name: str,
+    rows: pl.DataFrame,
+    facts: pl.DataFrame,
+    tree: Tree,
+    rules: pl.DataFrame,
+    *,
+    roots: Sequence[int] | None = None,
+    years: Sequence[int] | None = None,
+) -> int:
+    """Rows by province; the provinces' and the country's rows (with the
+    provinces' own facts) in `top`, the country recomputed from all the
+    provinces. With `roots`, only those provinces are replaced; with
+    `years` too, only their rows of those years."""
+    tops = write_roots(store, name, rows, tree, roots=roots, years=years)
+    provinces = pl.concat([tops.drop("root"), province_facts(facts, tree, name)])
+    write_top(store, name, provinces, tree, rules, roots=roots, years=years)
+    return rows.height
+
+
+def write_roots(
+    store: Store,
+    name: str,
+    rows: pl.DataFrame,
+    tree: Tree,
+    *,
+    roots: Sequence[int] | None = None,
+    years: Sequence[int] | None = None,
+) -> pl.DataFrame:
+    """The rows below the country, one file per province; with `roots`, only
+    those provinces are replaced (with `years` too, only their rows of those
+    years). Returns the provinces' own rows (with `root`)."""
+    units = rows["unit"].to_numpy()
+    levels = tree.levels(units)
+    keyed = rows.with_columns(pl.Series("root", tree.roots(units), pl.Int32))
+    below = keyed.filter(pl.Series(levels >= 1))
+    parts = {
+        int(str(root)): part.drop("root")
+        for (root,), part in below.partition_by("root", as_dict=True).items()
+    }
+    if years is not None:
+        for root in roots or []:
+            previous = store.read(store.rows_path(name, root))
+            if previous is None:
+                continue
+            other_years = previous.filter(~pl.col("period").is_in(list(years)))
+            if root in parts:
+                parts[root] = pl.concat([other_years, parts[root]])
+            elif not other_years.is_empty():
+                parts[root] = other_years
+    for root, part in parts.items():
+        store.write(store.rows_path(name, root), part)
+    for root in set(roots or []) - set(parts):
+        store.remove(store.rows_path(name, root))
+    return keyed.filter(pl.Series(levels == 1))
+
+
+def province_facts(facts: pl.DataFrame, tree: Tree, name: str) -> pl.DataFrame:
+    """The provinces' own facts as rows of this tree (the current tree has
+    the current provinces' of the reform year on)."""
+    own = facts.filter(pl.Series(tree.levels(facts["unit"].to_numpy()) == 1))
+    if name == "current":
+        own = own.filter(
+            pl.Series(tree.current[own["unit"].to_numpy()])
+            & (pl.col("year") >= REFORM_YEAR)
+        )
+    return (
+        own.rename({"year": "period"})
+        .with_columns(pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate"))
+        .select(list(ROLLUP_SCHEMA))
+    )
+
+
+def write_top(
+    store: Store,
+    name: str,
+    provinces: pl.DataFrame,
+    tree: Tree,
+    rules: pl.DataFrame,
+    *,
+    roots: Sequence[int] | None = None,
+    years: Sequence[int] | None = None,
+) -> int:
+    """The provinces' rows and the country's, summed from every province's,
+    in `top`; with `roots`, the other provinces' rows already there are
+    kept. Returns the country's rows."""
+    previous = store.read(store.rows_path(name, TOP)) if roots is not None else None
+    if previous is not None:
+        replaced = pl.col("unit").is_in(
+            list(set(provinces["unit"].unique().to_list()) | set(roots or []))
+        )
+        if years is not None:
+            replaced = replaced & pl.col("period").is_in(list(years))
+        kept = previous.filter((pl.col("unit") != 0) & ~replaced)
+        provinces = pl.concat([kept, provinces])
+    if years is not None and previous is not None:
+        # The country's other years are as they were.
+        in_years = pl.col("period").is_in(list(years))
+        country = pl.concat(
+            [
+                previous.filter((pl.col("unit") == 0) & ~in_years),
+                country_rows(provinces.filter(in_years), tree, name, rules),
+            ]
+        )
+    else:
+        country = country_rows(provinces, tree, name, rules)
+    store.write(store.rows_path(name, TOP), pl.concat([provinces, country]))
+    return country.height
+
+
+def country_rows(
+    provinces: pl.DataFrame, tree: Tree, name: str, rules: pl.DataFrame
+) -> pl.DataFrame:
+    """The whole country, summed from every province's rows."""
+    facts = provinces.rename({"period": "year"})
+    units = tree.frame(current_only=name == "current").filter(pl.col("level") == 1)
+    return rollup(facts, units, rules, include_own=False).filter(pl.col("unit") == 0)
