@@ -14,11 +14,12 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
+from django.db.models import Model
 
 from vandong.analytics.engine import FACT_SCHEMA
 from vandong.analytics.measures import Registry, derived_code
-from vandong.catalog.models import Period, PeriodKind
-from vandong.geo.models import REFORM_DATE
+from vandong.catalog.models import DataElement, Period, PeriodKind
+from vandong.geo.models import REFORM_DATE, Unit
 
 UNIT_FRAME = {
     "unit": pl.Int32,
@@ -134,8 +135,7 @@ def data_values(registry: Registry, scope: Scope) -> pl.DataFrame:
         return pl.DataFrame(schema=FACT_SCHEMA)
     # The three ids travel packed into one integer: every field the server
     # sends and the client decodes costs more than the arithmetic.
-    element_bits, period_bits = _bits("catalog_dataelement"), _bits("catalog_period")
-    unit_bits = _bits("geo_unit")
+    element_bits, period_bits, unit_bits = _id_bits(DataElement, Period, Unit)
     packed = element_bits + period_bits + unit_bits <= 62
     key = (
         f"(unit_id * {1 << period_bits} + period_id) * {1 << element_bits} "
@@ -172,12 +172,19 @@ def data_values(registry: Registry, scope: Scope) -> pl.DataFrame:
     )
 
 
-def _bits(table: str) -> int:
-    """How many bits the largest id of this table takes."""
+def _id_bits(*models: type[Model]) -> list[int]:
+    """How many bits the largest id of each model's table takes (one query)."""
+    quote = connection.ops.quote_name
+    # Table names from the models, quoted; never from input.
+    tops = [
+        f"(SELECT max(id) FROM {quote(m._meta.db_table)})"  # noqa: S608
+        for m in models
+    ]
+    sql = "SELECT " + ", ".join(tops)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608 - a constant
-        (top,) = cursor.fetchone()
-    return max(int(top or 0), 1).bit_length()
+        cursor.execute(sql)
+        found = cursor.fetchone()
+    return [max(int(top or 0), 1).bit_length() for top in found]
 
 
 def _units_under(roots: Sequence[int]) -> str:

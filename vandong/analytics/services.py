@@ -24,7 +24,7 @@ from vandong.analytics.current import (
     feeding_roots,
     sources_of,
 )
-from vandong.analytics.engine import FACT_SCHEMA, rollup
+from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA, rollup
 from vandong.analytics.files import (
     by_level,
     file_slices,
@@ -122,19 +122,22 @@ def rebuild(
                 years = sorted(manifest.get("years") or [])
                 judged = store.read(statuses_path(store))
             rules = registry.rules()
-            work = _BatchWork(
-                store, tree, edges, registry, rules, years, judged, commune_specs()
-            )
+            # The statuses are judged again only when not read from the store.
+            specs = commune_specs() if judged is None else []
+            work = _BatchWork(store, tree, edges, registry, rules, years, judged, specs)
             done = _roll_up(work, _batches(tree, edges, roots), facts, steps)
             del facts
             steps.done("rollup", "Tổng hợp hai cây / rolled up both trees")
             if not report.cold:
                 report.facts = sum(d.facts for d in done)
             for name in ("legacy", "current"):
+                provinces = [d.provinces[name] for d in done]
                 report.rows[name] = sum(d.rows[name] for d in done) + write_top(
                     store,
                     name,
-                    pl.concat([d.provinces[name] for d in done]),
+                    pl.concat(provinces)
+                    if provinces
+                    else pl.DataFrame(schema=ROLLUP_SCHEMA),
                     tree,
                     rules,
                 )
@@ -371,59 +374,9 @@ def refresh(
                 roots=written,
                 years=wanted_years,
             )
-            # The lineage, read once for the whole refresh.
-            edges = extract.successions()
-            feeding = feeding_roots(tree, written, edges)
-            if feeding:
-                sources = sorted(set(feeding) | sources_of(tree, feeding, edges))
-                others = [r for r in sources if r not in roots]
-                source_facts = pl.concat(
-                    [
-                        fresh.filter(
-                            pl.Series(
-                                np.isin(tree.roots(fresh["unit"].to_numpy()), sources)
-                            )
-                        ),
-                        read_facts(store, others, wanted_years),
-                    ]
-                )
-                legacy_units = legacy["unit"].to_numpy()
-                source_rows = pl.concat(
-                    [
-                        legacy.filter(
-                            pl.Series(
-                                (tree.levels(legacy_units) >= 1)
-                                & np.isin(tree.roots(legacy_units), sources)
-                            )
-                        ),
-                        read_rows(store, "legacy", others).filter(
-                            pl.col("period").is_in(wanted_years)
-                        ),
-                    ]
-                )
-                current, judged = current_rows(
-                    source_facts,
-                    source_rows,
-                    tree,
-                    registry,
-                    rules,
-                    wanted_years,
-                    edges,
-                )
-                current = current.filter(
-                    pl.Series(np.isin(tree.roots(current["unit"].to_numpy()), feeding))
-                )
-                replace_statuses(store, tree, judged, feeding, wanted_years)
-                write_tree(
-                    store,
-                    "current",
-                    current,
-                    source_facts,
-                    tree,
-                    rules,
-                    roots=feeding,
-                    years=wanted_years,
-                )
+            _refresh_current(
+                store, tree, registry, rules, fresh, legacy, written, wanted_years
+            )
             facts_done.result()
             legacy_done.result()
         manifest["derived"] = registry.derived
@@ -431,6 +384,52 @@ def refresh(
         manifest["refreshed_at"] = timezone.now().isoformat()
         store.write_manifest(manifest)
     return True
+
+
+def _refresh_current(
+    store: Store,
+    tree: Tree,
+    registry: Registry,
+    rules: pl.DataFrame,
+    fresh: pl.DataFrame,
+    legacy: pl.DataFrame,
+    written: list[int],
+    years: list[int],
+) -> None:
+    """The current provinces these legacy ones feed, rolled up again for these
+    years: from `fresh` and `legacy` (the written provinces' facts and rows,
+    just made) and from the store for the other provinces that feed them."""
+    edges = extract.successions()
+    feeding = feeding_roots(tree, written, edges)
+    if not feeding:
+        return
+    sources = sorted(set(feeding) | sources_of(tree, feeding, edges))
+    others = [r for r in sources if r not in written]
+    fresh_roots = tree.roots(fresh["unit"].to_numpy())
+    source_facts = pl.concat(
+        [
+            fresh.filter(pl.Series(np.isin(fresh_roots, sources))),
+            read_facts(store, others, years),
+        ]
+    )
+    legacy_units = legacy["unit"].to_numpy()
+    mine = (tree.levels(legacy_units) >= 1) & np.isin(tree.roots(legacy_units), sources)
+    source_rows = pl.concat(
+        [
+            legacy.filter(pl.Series(mine)),
+            read_rows(store, "legacy", others).filter(pl.col("period").is_in(years)),
+        ]
+    )
+    current, judged = current_rows(
+        source_facts, source_rows, tree, registry, rules, years, edges
+    )
+    current = current.filter(
+        pl.Series(np.isin(tree.roots(current["unit"].to_numpy()), feeding))
+    )
+    replace_statuses(store, tree, judged, feeding, years)
+    write_tree(
+        store, "current", current, source_facts, tree, rules, roots=feeding, years=years
+    )
 
 
 def _extract(registry: Registry, tree: Tree, scope: extract.Scope) -> pl.DataFrame:

@@ -7,6 +7,7 @@ import pytest
 from conftest import World
 from vandong.analytics import queries, services
 from vandong.analytics.services import _batches
+from vandong.analytics.store import Store
 from vandong.analytics.tests.test_services import _store_contents, catalog, write
 from vandong.analytics.tree import Tree
 from vandong.collect.tests.factories import Catalog
@@ -109,3 +110,14 @@ def test_the_store_is_the_same_whatever_the_batches(
     assert series["2024"] == 400
     country = {r.period: r.numerator for r in queries.rows("CULT_SHARE")}
     assert country["2024"] == 90 + 150 + 400
+
+
+def test_a_rebuild_with_nothing_to_roll_up_makes_an_empty_store() -> None:
+    # given a database without units or values (a fresh installation)
+    # when the store is built, cold then warm
+    report = services.rebuild(cold=True)
+    again = services.rebuild()
+    # then it is built, empty
+    assert (report.facts, report.rows) == (0, {"legacy": 0, "current": 0})
+    assert again.rows == {"legacy": 0, "current": 0}
+    assert Store().manifest()["built_at"]

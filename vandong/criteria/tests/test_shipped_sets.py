@@ -1034,6 +1034,18 @@ def test_2026_2030_thresholds_by_commune_group_after_an_upload(
     assert gap == pytest.approx(3.0)
 
 
+def _group_3_commune_poor_at_5(
+    world: Any, shipped: dict[str, CriteriaSet], write: Any
+) -> tuple[CriteriaSet, Any, Any]:
+    """The 2026 set with its poverty thresholds, a group-3 commune with a 5%
+    poverty rate, and its stored result."""
+    stored = _upload_2026_with_poverty(world, shipped[NTM_2026])
+    commune = _commune(world, "91033", group=3)
+    write([("POVERTY_MD_PCT", commune.code, "2026", 5)])
+    services.evaluate(sets=[stored], years=[2026])
+    return stored, commune, _evaluation(stored, commune, 2026)
+
+
 def test_a_commune_classified_into_another_group_is_re_evaluated(
     world: Any,
     shipped: dict[str, CriteriaSet],
@@ -1041,11 +1053,7 @@ def test_a_commune_classified_into_another_group_is_re_evaluated(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given a group-3 commune with a 5% poverty rate, met against <= 10
-    stored = _upload_2026_with_poverty(world, shipped[NTM_2026])
-    commune = _commune(world, "91033", group=3)
-    write([("POVERTY_MD_PCT", commune.code, "2026", 5)])
-    services.evaluate(sets=[stored], years=[2026])
-    before = _evaluation(stored, commune, 2026)
+    stored, commune, before = _group_3_commune_poor_at_5(world, shipped, write)
     assert _rows(before, "6")[("6.2", 0)] == (MET, 5.0, 10.0)
 
     # when it is classified into group 1, as the classification page does
@@ -1066,11 +1074,7 @@ def test_a_full_save_that_changes_the_group_re_evaluates_and_one_that_does_not_l
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given a group-3 commune with a 5% poverty rate, met against <= 10
-    stored = _upload_2026_with_poverty(world, shipped[NTM_2026])
-    commune = _commune(world, "91033", group=3)
-    write([("POVERTY_MD_PCT", commune.code, "2026", 5)])
-    services.evaluate(sets=[stored], years=[2026])
-    before = _evaluation(stored, commune, 2026)
+    stored, commune, before = _group_3_commune_poor_at_5(world, shipped, write)
 
     # when the admin saves it whole with another name only: nothing to redo
     commune.refresh_from_db()

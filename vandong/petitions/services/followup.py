@@ -16,11 +16,24 @@ from vandong.core.audit import audit_record
 from vandong.core.models import AuditEntry, Channel
 from vandong.geo.models import Unit
 from vandong.petitions import workflow
+from vandong.petitions.errors import invalid
 from vandong.petitions.models import Petition, Recommendation, Step
 from vandong.petitions.workflow import Item
 
 # A petition or a recommendation: a step returns the kind it was given.
 ItemT = TypeVar("ItemT", Petition, Recommendation)
+
+
+def refuse_other_fields(values: dict[str, Any], editable: tuple[str, ...]) -> None:
+    """A correction may change only the `editable` fields: the first other
+    one named is refused."""
+    unknown = sorted(set(values) - set(editable))
+    if unknown:
+        raise invalid(
+            unknown[0],
+            f"Không sửa được trường “{unknown[0]}”.",
+            f"The field “{unknown[0]}” cannot be changed.",
+        )
 
 
 def save_corrected(

@@ -28,6 +28,7 @@ from vandong.petitions.models import (
     Channel as PetitionChannel,
 )
 from vandong.petitions.services.followup import (
+    refuse_other_fields,
     save_corrected,
     take_step,
     user_or_none,
@@ -201,13 +202,7 @@ def petition_update(
     *, actor: Actor, petition: Petition, via: str = Channel.WEB, **values: Any
 ) -> Petition:
     """Correct an open petition's channel, topic, text or contact."""
-    unknown = sorted(set(values) - set(EDITABLE))
-    if unknown:
-        raise invalid(
-            unknown[0],
-            f"Không sửa được trường “{unknown[0]}”.",
-            f"The field “{unknown[0]}” cannot be changed.",
-        )
+    refuse_other_fields(values, EDITABLE)
     authorize(actor=actor, action=Action.HANDLE_PETITIONS, unit=petition.unit)
     current = (
         Petition.objects.select_for_update().select_related("unit").get(pk=petition.pk)

@@ -16,6 +16,7 @@ from vandong.geo.models import Unit
 from vandong.petitions.errors import invalid, required_text
 from vandong.petitions.models import Recommendation, Status, Step, Supervision
 from vandong.petitions.services.followup import (
+    refuse_other_fields,
     save_corrected,
     take_step,
     user_or_none,
@@ -107,13 +108,7 @@ def supervision_update(
     **values: Any,
 ) -> Supervision:
     """Correct an activity's kind, subject, participants or findings."""
-    unknown = sorted(set(values) - set(SUPERVISION_EDITABLE))
-    if unknown:
-        raise invalid(
-            unknown[0],
-            f"Không sửa được trường “{unknown[0]}”.",
-            f"The field “{unknown[0]}” cannot be changed.",
-        )
+    refuse_other_fields(values, SUPERVISION_EDITABLE)
     authorize(actor=actor, action=Action.HANDLE_PETITIONS, unit=supervision.unit)
     current = (
         Supervision.objects.select_for_update()
