@@ -20,9 +20,12 @@ from vandong.analytics.statuses import re_evaluated
 from vandong.analytics.tree import REFORM_YEAR, Tree
 from vandong.catalog.criteria.spec import CriteriaSetSpec
 
+# Facts of one province (path root) and level, as the store's files keep them.
+Part = tuple[int, int, pl.DataFrame]
+
 
 def current_rows(
-    facts: pl.DataFrame,
+    facts: Sequence[Part],
     legacy: pl.DataFrame,
     tree: Tree,
     registry: Registry,
@@ -38,52 +41,36 @@ def current_rows(
     for a whole district or province onto the current province), the current
     units counted in every year, their statuses then judged again (unless
     `judged` gives them), and everything rolled up from them. Returns the
-    rows and the statuses judged."""
+    rows and the statuses judged.
+
+    `facts` come by province and level (`file_slices`); the facts of tens of
+    millions of rows are passed on as slices, never filtered whole."""
     derived = [
         i for code, i in registry.derived.items() if code.split(":")[0] in DERIVED_KINDS
     ]
-    units = facts["unit"].to_numpy()
-    years_of = facts["year"].to_numpy()
-    levels = tree.levels(units)
-    current = tree.current[np.clip(units, 0, len(tree.current) - 1)]
-    own = facts.filter(pl.Series(current & (years_of >= REFORM_YEAR)))
-    earlier = years_of < REFORM_YEAR
-    has_edge = np.zeros(len(tree.level_of), dtype=bool)
-    edge_units = edges["unit"].to_numpy()
-    has_edge[edge_units[tree.known(edge_units)]] = True
+    own = [_current_own(tree, root, part) for root, _level, part in facts]
+    earlier = {
+        level: [_before_reform(part) for _root, lvl, part in facts if lvl == level]
+        for level in (4, 3, 1)
+    }
     legacy_units = legacy["unit"].to_numpy()
     legacy_levels = tree.levels(legacy_units)
     legacy_earlier = legacy["period"].to_numpy() < REFORM_YEAR
-    inside = tree.known(legacy_units)
-
-    def at(frame: pl.DataFrame, mask: np.ndarray) -> pl.DataFrame:
-        return frame.filter(pl.Series(mask))
-
-    # A legacy commune's own figures and what came up to it from its villages.
-    commune_rows = pl.concat(
-        [
-            worked(
-                at(
-                    facts,
-                    earlier & (levels == 3) & has_edge[np.where(levels >= 0, units, 0)],
-                )
-            ),
-            at(
-                legacy,
-                legacy_earlier
-                & (legacy_levels == 3)
-                & inside
-                & has_edge[np.where(inside, legacy_units, 0)],
-            ).rename({"period": "year"}),
-        ]
-    ).filter(~pl.col("measure").is_in(derived))
+    # A legacy commune's own figures and what came up to it from its villages
+    # (units without a successor are left out by the mapping itself).
+    commune_rows = [
+        *earlier[3],
+        legacy.filter(pl.Series(legacy_earlier & (legacy_levels == 3))).rename(
+            {"period": "year"}
+        ),
+    ]
     high_ids = registry.high_level()
     high = pl.concat(
         [
-            worked(at(facts, earlier & (levels == 1))),
-            at(legacy, legacy_earlier & (legacy_levels == 1)).rename(
-                {"period": "year"}
-            ),
+            *(worked(p) for p in earlier[1]),
+            legacy.filter(pl.Series(legacy_earlier & (legacy_levels == 1)))
+            .rename({"period": "year"})
+            .select(list(_WORKED)),
         ]
     ).filter(pl.col("measure").is_in(high_ids))
     provinces = tree.units.filter((pl.col("level") == 1) & pl.col("current"))["unit"]
@@ -94,10 +81,14 @@ def current_rows(
     province_edges = pl.concat(
         [edges.filter(pl.Series(tree.levels(edges["unit"].to_numpy()) == 1)), identity]
     )
+    commune_edges = edges.filter(pl.Series(tree.levels(edges["unit"].to_numpy()) == 3))
+    yes_no = registry.yes_no()
     mapped = pl.concat(
         [
-            map_to_successors(commune_rows, edges, rules, all_of=registry.yes_no()),
-            map_to_successors(high, province_edges, rules, all_of=registry.yes_no()),
+            map_to_successors(
+                commune_rows, commune_edges, rules, all_of=yes_no, leave_out=derived
+            ),
+            map_to_successors(high, province_edges, rules, all_of=yes_no),
         ]
     )
     current_units = tree.units.filter(pl.col("current"))
@@ -106,7 +97,9 @@ def current_rows(
         extract.unit_counts(registry, current_units, before, every_year=True)
     )
     if judged is None:
-        villages = at(facts, earlier & (levels == 4))
+        villages = (
+            pl.concat(earlier[4]) if earlier[4] else pl.DataFrame(schema=FACT_SCHEMA)
+        )
         judged = re_evaluated(
             mapped, villages, tree.units, registry, before, edges, specs
         )
@@ -114,7 +107,7 @@ def current_rows(
         [mapped, counted.select(mapped.columns), worked(judged).select(mapped.columns)]
     )
     above = rollup(
-        pl.concat([worked(own), carried]),
+        [*(p for p in own if not p.is_empty()), carried],
         tree.frame(current_only=True),
         rules,
         include_own=False,
@@ -123,6 +116,32 @@ def current_rows(
         [carried.rename({"year": "period"}).select(list(ROLLUP_SCHEMA)), above]
     )
     return rows, judged
+
+
+_WORKED = [*FACT_SCHEMA, "n", "estimate"]
+
+
+def _before_reform(part: pl.DataFrame) -> pl.DataFrame:
+    """The facts of the years before the reform (all of them, uncopied, when
+    the last year is before it)."""
+    if part.is_empty() or int(part["year"].max()) < REFORM_YEAR:  # type: ignore[arg-type]
+        return part
+    return part.filter(pl.col("year") < REFORM_YEAR)
+
+
+def _current_own(tree: Tree, root: int, part: pl.DataFrame) -> pl.DataFrame:
+    """The facts of current units from the reform year on: none under a
+    legacy province, the whole slice when every year is after the reform."""
+    kind = tree.root_kind(root)
+    if kind == "legacy" or part.is_empty():
+        return part.clear()
+    if kind == "current":
+        if int(part["year"].min()) >= REFORM_YEAR:  # type: ignore[arg-type]
+            return part
+        return part.filter(pl.col("year") >= REFORM_YEAR)
+    units = part["unit"].to_numpy()
+    current = tree.current[np.clip(units, 0, len(tree.current) - 1)]
+    return part.filter(pl.Series(current & (part["year"].to_numpy() >= REFORM_YEAR)))
 
 
 def worked(facts: pl.DataFrame) -> pl.DataFrame:

@@ -102,19 +102,27 @@ def read_facts(
     store: Store, roots: Sequence[int], years: Sequence[int] | None = None
 ) -> pl.DataFrame:
     """These provinces' facts, level by level (of these years only)."""
-    frames = []
+    parts = read_fact_parts(store, roots, years)
+    if not parts:
+        return pl.DataFrame(schema=FACT_SCHEMA)
+    # One chunk: every column then reaches NumPy without a copy.
+    return pl.concat([part for _root, _level, part in parts], rechunk=True)
+
+
+def read_fact_parts(
+    store: Store, roots: Sequence[int], years: Sequence[int] | None = None
+) -> list[tuple[int, int, pl.DataFrame]]:
+    """(root, level, facts) of each of these provinces' files, level by
+    level, as read (memory-mapped, not copied)."""
+    parts = []
     for level in LEVELS:
         for root in roots:
             frame = store.read(store.facts_path(root, level))
             if frame is not None:
                 if years is not None:
                     frame = frame.filter(pl.col("year").is_in(list(years)))
-                frames.append(frame)
-    if not frames:
-        return pl.DataFrame(schema=FACT_SCHEMA)
-    # One chunk: every column then reaches NumPy without a copy, and the
-    # rollup asks for them many times.
-    return pl.concat(frames, rechunk=True)
+                parts.append((root, level, frame))
+    return parts
 
 
 def read_rows(store: Store, tree: str, roots: Sequence[int]) -> pl.DataFrame:
@@ -167,7 +175,8 @@ def write_tree(
     provinces. With `roots`, only those provinces are replaced; with
     `years` too, only their rows of those years."""
     tops = write_roots(store, name, rows, tree, roots=roots, years=years)
-    provinces = pl.concat([tops.drop("root"), province_facts(facts, tree, name)])
+    own = province_facts(file_slices(facts, tree), tree, name)
+    provinces = pl.concat([tops.drop("root"), own])
     write_top(store, name, provinces, tree, rules, roots=roots, years=years)
     return rows.height
 
@@ -209,17 +218,23 @@ def write_roots(
     return keyed.filter(pl.Series(levels == 1))
 
 
-def province_facts(facts: pl.DataFrame, tree: Tree, name: str) -> pl.DataFrame:
-    """The provinces' own facts as rows of this tree (the current tree has
-    the current provinces' of the reform year on)."""
-    own = facts.filter(pl.Series(tree.levels(facts["unit"].to_numpy()) == 1))
+def province_facts(
+    facts: Sequence[tuple[int, int, pl.DataFrame]], tree: Tree, name: str
+) -> pl.DataFrame:
+    """The provinces' own facts (`facts` by root and level, as `file_slices`
+    gives them) as rows of this tree (the current tree has the current
+    provinces' of the reform year on)."""
+    own = [part for _root, level, part in facts if level == 1]
+    if not own:
+        return pl.DataFrame(schema=ROLLUP_SCHEMA)
+    rows = pl.concat(own)
     if name == "current":
-        own = own.filter(
-            pl.Series(tree.current[own["unit"].to_numpy()])
+        rows = rows.filter(
+            pl.Series(tree.current[rows["unit"].to_numpy()])
             & (pl.col("year") >= REFORM_YEAR)
         )
     return (
-        own.rename({"year": "period"})
+        rows.rename({"year": "period"})
         .with_columns(pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate"))
         .select(list(ROLLUP_SCHEMA))
     )

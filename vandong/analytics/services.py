@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from vandong.analytics import extract
 from vandong.analytics.current import (
+    Part,
     current_rows,
     feeding_roots,
     sources_of,
@@ -29,6 +30,7 @@ from vandong.analytics.files import (
     by_level,
     file_slices,
     province_facts,
+    read_fact_parts,
     read_facts,
     read_rows,
     replace_statuses,
@@ -185,7 +187,7 @@ def _roll_up(
 ) -> list["_BatchResult"]:
     """Each batch of provinces rolled up (both trees) and written, from
     `facts` when they were just read, else from the store's files."""
-    slices: list[pl.DataFrame | None] = [None] * len(batches)
+    slices: list[list[Part] | None] = [None] * len(batches)
     if facts is not None:
         slices = list(_batch_slices(facts, work.tree, batches))
     done: list[_BatchResult] = []
@@ -234,14 +236,21 @@ class _BatchWork:
     judged: pl.DataFrame | None
     specs: list[CriteriaSetSpec]
 
-    def run(self, roots: list[int], facts: pl.DataFrame | None) -> _BatchResult:
+    def run(self, roots: list[int], facts: list[Part] | None) -> _BatchResult:
         """Both trees of these provinces rolled up and their files written;
-        their provinces' rows (for the country) given back."""
+        their provinces' rows (for the country) given back. `facts` by
+        province and level, as the store's files keep them (read from them
+        when not given)."""
         if facts is None:
-            facts = read_facts(self.store, roots)
+            facts = read_fact_parts(self.store, roots)
         tree = self.tree.part(roots)
         judged = _statuses_of(self.judged, tree, roots)
-        legacy = rollup(facts, tree.frame(), self.rules, include_own=False)
+        legacy = rollup(
+            [part for _root, _level, part in facts],
+            tree.frame(),
+            self.rules,
+            include_own=False,
+        )
         current, judged = current_rows(
             facts,
             legacy,
@@ -261,7 +270,7 @@ class _BatchWork:
             provinces[name] = pl.concat(
                 [tops.drop("root"), province_facts(facts, tree, name)]
             )
-        return _BatchResult(facts.height, rows, provinces, judged)
+        return _BatchResult(sum(p.height for *_, p in facts), rows, provinces, judged)
 
 
 def _batches(tree: Tree, edges: pl.DataFrame, roots: Sequence[int]) -> list[list[int]]:
@@ -309,14 +318,15 @@ def _batches(tree: Tree, edges: pl.DataFrame, roots: Sequence[int]) -> list[list
 
 def _batch_slices(
     facts: pl.DataFrame, tree: Tree, batches: list[list[int]]
-) -> list[pl.DataFrame]:
-    """The facts of each batch, level by level as the store gives them back,
-    from the runs of one province and level (no filter over all the rows)."""
+) -> list[list[Part]]:
+    """The facts of each batch by province and level, as the store's files
+    keep them: slices of the runs of one province and level (no filter over
+    all the rows, and no copy)."""
     batch_of = {root: i for i, batch in enumerate(batches) for root in batch}
-    parts: list[list[pl.DataFrame]] = [[] for _ in batches]
-    for root, _level, part in file_slices(facts, tree):
-        parts[batch_of[root]].append(part)
-    return [pl.concat(p, rechunk=True) if p else facts.clear() for p in parts]
+    parts: list[list[Part]] = [[] for _ in batches]
+    for root, level, part in file_slices(facts, tree):
+        parts[batch_of[root]].append((root, level, part))
+    return parts
 
 
 def refresh(
@@ -421,7 +431,13 @@ def _refresh_current(
         ]
     )
     current, judged = current_rows(
-        source_facts, source_rows, tree, registry, rules, years, edges
+        file_slices(by_level(source_facts, tree), tree),
+        source_rows,
+        tree,
+        registry,
+        rules,
+        years,
+        edges,
     )
     current = current.filter(
         pl.Series(np.isin(tree.roots(current["unit"].to_numpy()), feeding))

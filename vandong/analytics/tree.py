@@ -1,11 +1,12 @@
 """The units of both trees as arrays by id, for the rollups."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
+from vandong.analytics.engine.arrays import take
 from vandong.geo.models import REFORM_DATE
 
 # Figures of this year on are the current units' own; before it, the current
@@ -24,6 +25,7 @@ class Tree:
     level_of: np.ndarray
     root_of: np.ndarray
     current: np.ndarray
+    _kinds: dict[int, str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, units: pl.DataFrame) -> "Tree":
@@ -37,6 +39,20 @@ class Tree:
         current[ids] = units["current"].to_numpy()
         level_of[0], root_of[0] = 0, 0
         return cls(units, level_of, root_of, current)
+
+    def root_kind(self, root: int) -> str:
+        """ "current" or "legacy" when every unit under this province (path
+        root) is of that tree, else "mixed"."""
+        if self._kinds is None:
+            by_root = self.units.group_by("root").agg(
+                pl.col("current").all().alias("all"),
+                pl.col("current").any().alias("any"),
+            )
+            self._kinds = {
+                int(root): "current" if every else "mixed" if some else "legacy"
+                for root, every, some in by_root.iter_rows()
+            }
+        return self._kinds.get(int(root), "mixed")
 
     def part(self, roots: Sequence[int]) -> "Tree":
         """The units under these provinces (path roots) only."""
@@ -56,10 +72,5 @@ class Tree:
         return self.lookup(self.root_of, ids)
 
     def lookup(self, table: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """`table[ids]`, -1 for ids outside the tree; one gather when all
-        are inside (the usual case, tens of millions of ids)."""
-        if len(ids) == 0 or (ids.min() >= 0 and ids.max() < len(table)):
-            found: np.ndarray = table[ids]
-            return found
-        inside = self.known(ids)
-        return np.where(inside, table[np.where(inside, ids, 0)], -1)
+        """`table[ids]`, -1 for ids outside the tree."""
+        return take(table, ids)

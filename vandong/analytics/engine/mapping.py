@@ -6,8 +6,10 @@ import numpy as np
 import polars as pl
 
 from vandong.analytics.engine.rollup import (
+    _WORK,
     _aggregate,
     _dense_sums,
+    _rows_of,
     _Rules,
     _weighted_products,
     _working,
@@ -23,55 +25,66 @@ EDGE_SCHEMA = {
 
 
 def map_to_successors(
-    rows: pl.DataFrame,
+    rows: pl.DataFrame | Sequence[pl.DataFrame],
     edges: pl.DataFrame,
     rules: pl.DataFrame,
     *,
     all_of: Sequence[int] = (),
+    leave_out: Sequence[int] = (),
 ) -> pl.DataFrame:
     """The figures of legacy units (`rows`: measure, unit, year, value[, n,
-    estimate]) as facts of their successors, following DESIGN.md: additive
-    figures sum over merged units (a split one gives each successor its
-    share, marked as an estimate); ratios are recomputed from their summed
-    numerator and denominator; averages are weighted again; minima and
-    maxima are taken again. Figures that do not aggregate go across only
-    where one legacy unit became one current unit. Yes/no figures in
-    `all_of` (a commune met the standard) are yes for a merged unit only
-    where they were yes for every part (a part without the figure counts
-    as no): a status is judged again on the merged unit, not added up, and
-    never inherited from one part.
+    estimate]; one frame or several never put together) as facts of their
+    successors, following DESIGN.md: additive figures sum over merged units
+    (a split one gives each successor its share, marked as an estimate);
+    ratios are recomputed from their summed numerator and denominator;
+    averages are weighted again; minima and maxima are taken again. Figures
+    that do not aggregate go across only where one legacy unit became one
+    current unit. Yes/no figures in `all_of` (a commune met the standard)
+    are yes for a merged unit only where they were yes for every part (a
+    part without the figure counts as no): a status is judged again on the
+    merged unit, not added up, and never inherited from one part. Rows of
+    units without an edge, and of the measures in `leave_out`, are left out.
     """
     known = _Rules(rules)
-    rows = _working(rows)
-    if rows.is_empty() or edges.is_empty():
-        return pl.DataFrame(schema=rows.schema)
+    frames = [
+        f for f in ([rows] if isinstance(rows, pl.DataFrame) else rows) if f.height
+    ]
+    if not frames or edges.is_empty():
+        return pl.DataFrame(schema=_WORK)
     statuses = list(all_of)
     # Every measure summed into the successors in one dense pass (the
     # measures that do not simply sum are redone below from their own rows).
-    summed = _summed_into_successors(rows, edges, known, statuses)
+    summed = _summed_into_successors(frames, edges, known, statuses, leave_out)
     odd = set(known.special_all)
     plain = summed.filter(~pl.col("measure").is_in(list(odd)))
     if statuses:
         plain = _statuses(plain, edges, statuses)
     parts = [plain]
-    involved = rows.filter(pl.col("measure").is_in(known.involved))
-    if not involved.is_empty():
-        parts.append(_by_rule(involved, edges, known))
+    wanted = [m for m in known.involved if m not in set(leave_out)]
+    involved = [_working(_rows_of(f, wanted)) for f in frames]
+    involved = [f for f in involved if f.height]
+    if involved:
+        parts.append(_by_rule(pl.concat(involved), edges, known))
     return with_ratios_recomputed(pl.concat(parts), known.ratios)
 
 
 def _summed_into_successors(
-    rows: pl.DataFrame, edges: pl.DataFrame, known: _Rules, statuses: list[int]
+    frames: list[pl.DataFrame],
+    edges: pl.DataFrame,
+    known: _Rules,
+    statuses: list[int],
+    leave_out: Sequence[int],
 ) -> pl.DataFrame:
     """One dense pass: a merged or renamed unit's rows go to its successor;
     a split unit's rows, once per successor, each taking its share (statuses
     whole), through one stand-in unit id per edge."""
     single = edges.filter(pl.len().over("unit") == 1)
     split = edges.filter(pl.len().over("unit") > 1)
-    top = max(int(str(rows["unit"].max())), int(str(edges["unit"].max()))) + 1
+    top_row = max(int(str(f["unit"].max())) for f in frames)
+    top = max(top_row, int(str(edges["unit"].max()))) + 1
     successor_of = np.full(top + split.height, -1, dtype=np.int32)
     successor_of[single["unit"].to_numpy()] = single["successor"].to_numpy()
-    frames = [rows]
+    parts = list(frames)
     if split.height:
         successor_of[top:] = split["successor"].to_numpy()
         whole = [*known.odd, *statuses]
@@ -79,10 +92,10 @@ def _summed_into_successors(
             "unit", (pl.col("edge").cast(pl.Int32) + top).alias("stand_in"), "share"
         )
         # Only the split units' rows are joined (a few in a hundred).
-        is_split = np.zeros(top, dtype=bool)
-        is_split[split["unit"].to_numpy()] = True
-        units = rows["unit"].to_numpy()
-        of_split = rows.filter(pl.Series(is_split[units]))
+        split_units = split["unit"].unique().to_list()
+        of_split = pl.concat(
+            [_working(_rows_of(f, split_units, column="unit")) for f in frames]
+        )
         shares = of_split.join(stand_ins, on="unit", how="inner").select(
             "measure",
             pl.col("stand_in").alias("unit"),
@@ -94,8 +107,8 @@ def _summed_into_successors(
             "n",
             pl.lit(True).alias("estimate"),
         )
-        frames.append(shares)
-    return _dense_sums(pl.concat(frames), successor_of)
+        parts.append(shares)
+    return _dense_sums(parts, successor_of, leave_out=leave_out)
 
 
 def _statuses(

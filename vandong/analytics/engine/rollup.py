@@ -1,11 +1,13 @@
 """Rolling facts up a tree, level by level; phases from the years."""
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
 
+from vandong.analytics.engine.arrays import LONG, changes, take
 from vandong.analytics.engine.frames import ROLLUP_SCHEMA, phase_code
 
 _KEY = ["measure", "unit", "year"]
@@ -48,7 +50,7 @@ class _Rules:
 
 
 def rollup(
-    facts: pl.DataFrame,
+    facts: pl.DataFrame | Sequence[pl.DataFrame],
     units: pl.DataFrame,
     rules: pl.DataFrame,
     *,
@@ -57,20 +59,29 @@ def rollup(
     """Every measure of `facts` at its own unit and at every ancestor up to
     the country (unit 0), for every year (ROLLUP_SCHEMA, `period` = year).
 
-    `facts` may carry `n` and `estimate` (the mapped facts of the current
-    tree do); facts of units not in `units` are left out. A measure is
-    reported at one level: a unit's own figure is never merged with the
-    sum of its children's. Without `include_own`, only the rows computed
-    above the facts' own units (the store keeps the facts apart).
+    `facts` (one frame, or several never put together) may carry `n` and
+    `estimate` (the mapped facts of the current tree do); facts of units
+    not in `units` are left out. A measure is reported at one level: a
+    unit's own figure is never merged with the sum of its children's.
+    Without `include_own`, only the rows computed above the facts' own
+    units (the store keeps the facts apart).
     """
     known = _Rules(rules)
-    facts = _working(facts)
-    parent_of, level_of = _tree_arrays(units, facts)
-    levels = level_of[facts["unit"].to_numpy()]
-    if (levels <= 0).any():
-        keep = levels > 0
-        facts, levels = facts.filter(pl.Series(keep)), levels[keep]
-    own_by_level = _by_level(facts, levels)
+    # Only the few rows of measures that do not simply sum are given the
+    # count and estimate columns (the kernels read those when present).
+    frames = [
+        f.select([pl.col(c).cast(_WORK[c]) for c in f.columns if c in _WORK])
+        for f in ([facts] if isinstance(facts, pl.DataFrame) else facts)
+        if not f.is_empty()
+    ]
+    top = max((int(f["unit"].max()) for f in frames), default=0)  # type: ignore[arg-type]
+    parent_of, level_of = _tree_arrays(units, top)
+    own_by_level: dict[int, list[pl.DataFrame]] = defaultdict(list)
+    for frame in frames:
+        for level, part in _by_level(frame, take(level_of, frame["unit"].to_numpy())):
+            # Level 0 and below: the country itself, and units not in the tree.
+            if level > 0:
+                own_by_level[level].append(part)
     arrived: dict[int, list[pl.DataFrame]] = defaultdict(list)
     aggregated: list[pl.DataFrame] = []
     for level in (4, 3, 2, 1, 0):
@@ -80,11 +91,10 @@ def rollup(
             aggregated.append(merged)
         if level == 0:
             break
-        parts = [p for p in (own_by_level.get(level), merged) if p is not None]
+        parts = own_by_level.get(level, []) + ([merged] if merged is not None else [])
         if not parts:
             continue
-        rows = pl.concat(parts) if len(parts) > 1 else parts[0]
-        up = _up(rows, parent_of, known)
+        up = _up(parts, parent_of, known)
         parent_levels = pl.Series("level", level_of[up["unit"].to_numpy()])
         for key, part in (
             up.with_columns(parent_levels).partition_by("level", as_dict=True).items()
@@ -92,8 +102,10 @@ def rollup(
             arrived[int(str(key[0]))].append(part.drop("level"))
     above = pl.concat(aggregated) if aggregated else pl.DataFrame(schema=_WORK)
     above = _ratios(above.filter(pl.col("measure") >= 0), known)
-    result = pl.concat([facts, above]) if include_own else above
-    return result.rename({"year": "period"}).select(list(ROLLUP_SCHEMA))
+    if include_own:
+        own = [_working(p) for level in own_by_level.values() for p in level]
+        above = pl.concat([*own, above])
+    return above.rename({"year": "period"}).select(list(ROLLUP_SCHEMA))
 
 
 def _working(facts: pl.DataFrame) -> pl.DataFrame:
@@ -107,11 +119,9 @@ def _working(facts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _tree_arrays(
-    units: pl.DataFrame, facts: pl.DataFrame
-) -> tuple[np.ndarray, np.ndarray]:
+def _tree_arrays(units: pl.DataFrame, top_fact: int) -> tuple[np.ndarray, np.ndarray]:
     """The parent and level of each unit id, by position (-1: not in the tree)."""
-    top = max(int(units["unit"].max() or 0), int(facts["unit"].max() or 0)) + 1  # type: ignore[arg-type]
+    top = max(int(units["unit"].max() or 0), top_fact) + 1  # type: ignore[arg-type]
     parent_of = np.full(top, -1, dtype=np.int32)
     level_of = np.full(top, -1, dtype=np.int8)
     ids = units["unit"].to_numpy()
@@ -134,131 +144,215 @@ def _merge(frames: list[pl.DataFrame], known: _Rules) -> pl.DataFrame:
     return _aggregate(_weighted_products(pl.concat(frames), known), known)
 
 
-def _up(rows: pl.DataFrame, parent_of: np.ndarray, known: _Rules) -> pl.DataFrame:
+def _up(
+    parts: list[pl.DataFrame], parent_of: np.ndarray, known: _Rules
+) -> pl.DataFrame:
     """The rows summed into their parents, each measure by its rule: all of
     them summed in one dense pass, then the few measures that do not simply
     sum (and the weighted ones) redone from their own rows."""
-    summed = _dense_sums(rows, parent_of)
+    summed = _dense_sums(parts, parent_of)
     if not known.special:
         return summed
-    involved = rows["measure"].is_in(known.involved)
-    if not involved.any():
+    involved = [_rows_of(p, known.involved) for p in parts]
+    involved = [_working(p) for p in involved if not p.is_empty()]
+    if not involved:
         return summed
-    special = _weighted_products(rows.filter(involved), known)
+    special = _weighted_products(pl.concat(involved), known)
     special = special.filter(pl.col("measure").is_in(known.special_all))
     redone = _aggregate(_to_parents(special, parent_of), known)
     plain = summed.filter(~pl.col("measure").is_in(known.special_all))
     return pl.concat([plain, redone])
 
 
-def _by_level(facts: pl.DataFrame, levels: np.ndarray) -> dict[int, pl.DataFrame]:
-    """The facts of each level; zero-copy slices when they come ordered by
-    level (the store keeps them so), else one sort."""
+def _rows_of(
+    rows: pl.DataFrame, ids: Sequence[int], *, column: str = "measure"
+) -> pl.DataFrame:
+    """The rows of these measures (or units): a few among many, found in
+    one compiled pass on long frames, then gathered."""
+    if rows.height < LONG or not ids:
+        return rows.filter(pl.col(column).is_in(list(ids)))
+    from vandong.analytics.engine import kernels
+
+    offset = min(min(ids), 0)
+    flagged = np.zeros(max(ids) - offset + 1, dtype=np.bool_)
+    flagged[np.asarray(ids) - offset] = True
+    found = [
+        kernels.positions_of(chunk[column].to_numpy(), flagged, offset) + start
+        for start, chunk in _chunks(rows.select(column))
+    ]
+    return rows[np.concatenate(found)] if found else rows.clear()
+
+
+def _chunks(rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
+    """(first row, slice) of each chunk of a frame's first column."""
+    lengths = rows.to_series().chunk_lengths()
+    cuts = np.cumsum([0, *lengths]).tolist()
+    return [(a, rows.slice(a, b - a)) for a, b in itertools.pairwise(cuts)]
+
+
+def _by_level(
+    facts: pl.DataFrame, levels: np.ndarray
+) -> list[tuple[int, pl.DataFrame]]:
+    """The facts of each level; zero-copy slices when they come in runs of
+    one level each (the store keeps them so), else one sort."""
     if len(levels) == 0:
-        return {}
-    if not (np.all(levels[:-1] <= levels[1:]) or np.all(levels[:-1] >= levels[1:])):
+        return []
+    starts = np.concatenate([[0], changes(levels)])
+    if len(set(levels[starts].tolist())) < len(starts):
         order = np.argsort(levels, kind="stable")
         facts, levels = facts[order], levels[order]
-    changes = np.flatnonzero(np.diff(levels)) + 1
-    starts = [0, *changes.tolist()]
-    ends = [*changes.tolist(), len(levels)]
-    return {
-        int(levels[a]): facts.slice(a, b - a) for a, b in zip(starts, ends, strict=True)
-    }
+        starts = np.concatenate([[0], changes(levels)])
+    ends = [*starts[1:].tolist(), len(levels)]
+    return [
+        (int(levels[a]), facts.slice(a, b - a))
+        for a, b in zip(starts.tolist(), ends, strict=True)
+    ]
 
 
-def _dense_sums(rows: pl.DataFrame, parent_of: np.ndarray) -> pl.DataFrame:
+def _dense_sums(
+    parts: pl.DataFrame | Sequence[pl.DataFrame],
+    parent_of: np.ndarray,
+    *,
+    leave_out: Sequence[int] = (),
+) -> pl.DataFrame:
     """Sums into the parents by counting into a dense array of (parent,
     measure, year) bins: no sort and no hash table, several times faster
-    than a group-by on tens of millions of rows. The bin of each row comes
-    from two lookups in small tables (by measure, by unit), so the rows are
-    passed over only a few times. Rows whose parent is negative are left
-    out."""
-    if rows.is_empty():
+    than a group-by on tens of millions of rows. The bin of a row is the
+    sum of two entries of small tables (by unit, by measure) and its year,
+    and every row is added in one compiled pass; `parts` are counted into
+    the same bins, so they are never concatenated. Rows whose parent is
+    negative, and the measures in `leave_out`, are left out."""
+    frames = [
+        chunk
+        for p in ([parts] if isinstance(parts, pl.DataFrame) else parts)
+        if not p.is_empty()
+        for chunk in _kernel_columns(p)
+        if chunk.height
+    ]
+    # Negative ids have no parent (and would index the tables from the end).
+    frames = [
+        f if int(f["unit"].min()) >= 0 else f.filter(pl.col("unit") >= 0)  # type: ignore[arg-type]
+        for f in frames
+    ]
+    frames = [f for f in frames if not f.is_empty()]
+    if not frames:
         return pl.DataFrame(schema=_WORK)
-    units = rows["unit"].to_numpy()
-    measures = rows["measure"].to_numpy()
-    years = rows["year"].to_numpy()
-    unit_ids = _distinct(units)
-    parents = parent_of[unit_ids]
-    if (parents < 0).any():
-        # Units outside the tree: their rows are dropped before counting.
-        unit_ids = unit_ids[parents >= 0]
-        keep = np.isin(units, unit_ids)
-        rows = rows.filter(pl.Series(keep))
-        if rows.is_empty():
-            return pl.DataFrame(schema=_WORK)
-        units, measures, years = units[keep], measures[keep], years[keep]
-        parents = parent_of[unit_ids]
+    from vandong.analytics.engine import kernels  # compiled on first use
+
+    top_unit = max(int(f["unit"].max()) for f in frames)  # type: ignore[arg-type]
+    first_measure = min(int(f["measure"].min()) for f in frames)  # type: ignore[arg-type]
+    last_measure = max(int(f["measure"].max()) for f in frames)  # type: ignore[arg-type]
+    first_year = min(int(f["year"].min()) for f in frames)  # type: ignore[arg-type]
+    span = max(int(f["year"].max()) for f in frames) - first_year + 1  # type: ignore[arg-type]
+    offset = min(first_measure, 0)
+    unit_seen = np.zeros(top_unit + 1, dtype=np.bool_)
+    measure_seen = np.zeros(last_measure - offset + 1, dtype=np.bool_)
+    for f in frames:
+        kernels.mark(f["unit"].to_numpy(), 0, unit_seen)
+        kernels.mark(f["measure"].to_numpy(), offset, measure_seen)
+    gone = np.asarray(leave_out, dtype=np.int64) - offset
+    measure_seen[gone[(gone >= 0) & (gone < len(measure_seen))]] = False
+    unit_ids = np.flatnonzero(unit_seen)
+    parents = np.full(len(unit_ids), -1, dtype=np.int64)
+    inside = unit_ids < len(parent_of)
+    parents[inside] = parent_of[unit_ids[inside]]
+    has_parent = parents >= 0
+    unit_ids, parents = unit_ids[has_parent], parents[has_parent]
+    if len(unit_ids) == 0:
+        return pl.DataFrame(schema=_WORK)
     parent_ids = np.unique(parents)
-    first_year = int(years.min())
-    span = int(years.max()) - first_year + 1
-    offset = min(int(measures.min()), 0)
-    measure_ids = _present(measures - offset if offset else measures) + offset
-    by_measure = np.zeros(int(measure_ids.max()) - offset + 1, dtype=np.int64)
-    by_measure[measure_ids - offset] = np.arange(len(measure_ids)) * span - first_year
+    measure_ids = np.flatnonzero(measure_seen) + offset
+    if len(measure_ids) == 0:
+        return pl.DataFrame(schema=_WORK)
     bins = len(measure_ids) * len(parent_ids) * span
     if bins > _MAX_BINS:
+        rows = pl.concat([_working(f) for f in frames])
+        rows = rows.filter(pl.col("measure").is_in(measure_ids.tolist()))
         return _sums(_to_parents(rows, parent_of).filter(pl.col("unit") >= 0))
     # bin = (parent position * measures + measure position) * span + year
     # offset: parent first, so that the rows of one unit (and of its
     # siblings) fall into one small block of bins, which stays in the
     # processor's cache.
-    by_unit = np.zeros(int(unit_ids.max()) + 1, dtype=np.int64)
-    by_unit[unit_ids] = np.searchsorted(parent_ids, parents) * (len(measure_ids) * span)
-    index = by_measure[measures - offset if offset else measures]
-    index += by_unit[units]
-    index += years
-    counts = None if _all_ones(rows["n"]) else rows["n"].to_numpy()
-    tally = (
-        np.bincount(index, minlength=bins)
-        if counts is None
-        else np.bincount(index, weights=counts, minlength=bins)
+    measure_bin = np.full(last_measure - offset + 1, kernels.SKIP, dtype=np.int64)
+    measure_bin[measure_ids - offset] = np.arange(len(measure_ids)) * span - first_year
+    unit_bin = np.full(top_unit + 1, -1, dtype=np.int64)
+    unit_bin[unit_ids] = np.searchsorted(parent_ids, parents) * (
+        len(measure_ids) * span
     )
+    sums = np.zeros(bins, dtype=np.float64)
+    tally = np.zeros(bins, dtype=np.int64)
+    flagged = np.zeros(bins, dtype=np.bool_)
+    for f in frames:
+        kernels.accumulate(
+            measure_bin,
+            offset,
+            unit_bin,
+            f["measure"].to_numpy(),
+            f["unit"].to_numpy(),
+            f["year"].to_numpy(),
+            f["value"].to_numpy(),
+            _counts(f),
+            _estimates(f),
+            sums,
+            tally,
+            flagged,
+        )
     filled = np.flatnonzero(tally)
-    sums = np.bincount(index, weights=rows["value"].to_numpy(), minlength=bins)
-    if rows["estimate"].any():
-        flags = rows["estimate"].to_numpy().astype(np.float64)
-        estimated = np.bincount(index, weights=flags, minlength=bins)[filled] > 0
-    else:
-        estimated = np.zeros(len(filled), dtype=bool)
     year_at, rest = filled % span, filled // span
     return pl.DataFrame(
         {
-            "measure": measure_ids[rest % len(measure_ids)],
-            "unit": parent_ids[rest // len(measure_ids)],
+            "measure": measure_ids[rest % len(measure_ids)].astype(np.int32),
+            "unit": parent_ids[rest // len(measure_ids)].astype(np.int32),
             "year": (year_at + first_year).astype(np.int32),
             "value": sums[filled],
             "n": tally[filled].astype(np.int32),
-            "estimate": estimated,
+            "estimate": flagged[filled],
         },
         schema=_WORK,
     )
 
 
-def _all_ones(column: pl.Series) -> bool:
-    return bool(column.min() == 1 and column.max() == 1)
+def _kernel_columns(rows: pl.DataFrame) -> list[pl.DataFrame]:
+    """The columns the kernels read, in their types, as frames of one chunk
+    each (NumPy then sees every column without a copy): a frame put
+    together from others is cut where its parts meet, not copied whole."""
+    wanted = {"measure": pl.Int32, "unit": pl.Int32, "year": pl.Int32}
+    wanted["value"] = pl.Float64
+    columns = [pl.col(name).cast(dtype) for name, dtype in wanted.items()]
+    columns += [pl.col(name) for name in ("n", "estimate") if name in rows.columns]
+    selected = rows.select(columns)
+    lengths = selected["unit"].chunk_lengths()
+    if len(lengths) <= 1:
+        return [selected]
+    if any(selected[c].chunk_lengths() != lengths for c in selected.columns):
+        return [selected.rechunk()]
+    cuts = np.cumsum([0, *lengths]).tolist()
+    return [selected.slice(a, b - a) for a, b in itertools.pairwise(cuts)]
 
 
-# 400 million bins of three float arrays is about 10 GB: beyond that, a group-by.
+_NO_COUNTS = np.zeros(0, dtype=np.int32)
+_NO_ESTIMATES = np.zeros(0, dtype=np.bool_)
+
+
+def _counts(rows: pl.DataFrame) -> np.ndarray:
+    """The rows' counts, or none when every row counts 1."""
+    if "n" not in rows.columns:
+        return _NO_COUNTS
+    n = rows["n"]
+    if n.min() == 1 and n.max() == 1:
+        return _NO_COUNTS
+    return n.cast(pl.Int32).to_numpy()
+
+
+def _estimates(rows: pl.DataFrame) -> np.ndarray:
+    """The rows' estimate flags, or none when no row is an estimate."""
+    if "estimate" not in rows.columns or not rows["estimate"].any():
+        return _NO_ESTIMATES
+    return rows["estimate"].fill_null(False).to_numpy()
+
+
+# 150 million bins of three arrays is about 2.5 GB: beyond that, a group-by.
 _MAX_BINS = 150_000_000
-
-
-def _distinct(ids: np.ndarray) -> np.ndarray:
-    """The distinct ids in order. Rows come in runs of one unit (the store
-    keeps a unit's figures together), so only each run's first is marked."""
-    if len(ids) > 1:
-        starts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-        ids = np.concatenate([ids[:1], ids[starts]])
-    return _present(ids)
-
-
-def _present(ids: np.ndarray) -> np.ndarray:
-    """The distinct ids in order, by marking them in a table (ids are small
-    non-negative integers), not by sorting."""
-    seen = np.zeros(int(ids.max()) + 1, dtype=bool)
-    seen[ids] = True
-    return np.flatnonzero(seen).astype(np.int32)
 
 
 def _aggregate(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
