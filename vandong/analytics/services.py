@@ -8,6 +8,7 @@ provinces again, in well under a second at national scale.
 
 import logging
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -97,6 +98,7 @@ def rebuild(
     the end."""
     store = store or Store()
     report = RebuildReport(cold=cold)
+    warming = _warm_up_kernels()
     with store.lock():
         steps = _Steps(store, progress, report)
         try:
@@ -124,6 +126,7 @@ def rebuild(
                 years = sorted(manifest.get("years") or [])
                 judged = store.read(statuses_path(store))
             rules = registry.rules()
+            warming.join()
             # The statuses are judged again only when not read from the store.
             specs = commune_specs() if judged is None else []
             work = _BatchWork(store, tree, edges, registry, rules, years, judged, specs)
@@ -166,6 +169,20 @@ def rebuild(
         finally:
             store.write_progress(running=False)
     return report
+
+
+def _warm_up_kernels() -> threading.Thread:
+    """The rollup's compiled loops loaded on a thread of their own while
+    the units are read from the database."""
+
+    def load() -> None:
+        from vandong.analytics.engine import kernels
+
+        kernels.warm_up()
+
+    thread = threading.Thread(target=load, name="vandong-kernels", daemon=True)
+    thread.start()
+    return thread
 
 
 # Batches rolled up at once, one per core: NumPy and Polars release
@@ -350,6 +367,7 @@ def refresh(
         # every province, not only in those written. Once a year.
         rebuild(cold=True, store=store)
         return True
+    warming = _warm_up_kernels()
     with store.lock():
         manifest = store.manifest()
         stored_units = store.read(store.root / "units.arrow")
@@ -362,6 +380,7 @@ def refresh(
         registry = Registry(manifest.get("derived", {}))
         fresh = _extract(registry, tree, extract.Scope(sorted(roots), wanted_years))
         rules = registry.rules()
+        warming.join()
         years_all = sorted(set(manifest.get("years", [])) | set(wanted_years))
         written = sorted(roots)
         # Years are rolled up on their own: only the years written change.

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
 from django.conf import settings
 
 TREES = ("legacy", "current")
@@ -128,7 +129,7 @@ class Store:
             hit = _CACHE.get(key)
             if hit is not None and hit[0] == stamp:
                 return hit[1]
-        frame = pl.read_ipc(path)
+        frame = _mapped(path)
         with _CACHE_LOCK:
             _CACHE[key] = (stamp, frame)
             while len(_CACHE) > _CACHE_FILES:
@@ -167,6 +168,14 @@ class Store:
             finally:
                 if got:
                     fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _mapped(path: Path) -> pl.DataFrame:
+    """The file's frame over its pages in the OS cache (memory-mapped, not
+    copied: a file replaced meanwhile stays mapped as it was)."""
+    with pa.memory_map(str(path)) as source:
+        table = pa.ipc.open_file(source).read_all()
+    return pl.DataFrame(pl.from_arrow(table, rechunk=False))
 
 
 def _try_lock(handle: Any, wait: float) -> bool:

@@ -16,7 +16,8 @@ def take(table: np.ndarray, ids: np.ndarray, missing: int = -1) -> np.ndarray:
         found: np.ndarray = kernels.gather(table, ids, missing)
         return found
     if len(ids) == 0 or (ids.min() >= 0 and ids.max() < len(table)):
-        return table[ids]
+        inside_only: np.ndarray = table[ids]
+        return inside_only
     inside = (ids >= 0) & (ids < len(table))
     return np.where(inside, table[np.where(inside, ids, 0)], missing).astype(
         table.dtype

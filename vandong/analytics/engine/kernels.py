@@ -2,8 +2,11 @@
 would take several, each allocating an array as long as the rows.
 
 Compiled on first use and cached next to this file, so that a process after
-the first loads them in a fraction of a second. `nogil`: batches of
-provinces are rolled up on several threads at once."""
+the first loads them in a fraction of a second (`warm_up` does it ahead,
+while the caller reads something else). `nogil`: batches of provinces are
+rolled up on several threads at once. The arrays the loops only read are
+passed as read-only views, so that each loop has one compiled form whether
+an array came from Polars (read-only) or from NumPy."""
 
 import numpy as np
 from numba import njit
@@ -12,15 +15,104 @@ from numba import njit
 SKIP = -(2**62)
 
 
-@njit(nogil=True, cache=True)
+def _read_only(values: np.ndarray) -> np.ndarray:
+    if not values.flags.writeable:
+        return values
+    view = values.view()
+    view.flags.writeable = False
+    return view
+
+
 def mark(ids: np.ndarray, offset: int, seen: np.ndarray) -> None:
     """seen[id - offset] = True for every id (ids are small integers)."""
+    _mark(_read_only(ids), offset, seen)
+
+
+def accumulate(
+    measure_bin: np.ndarray,
+    measure_offset: int,
+    unit_bin: np.ndarray,
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    counts: np.ndarray,
+    estimates: np.ndarray,
+    sums: np.ndarray,
+    tally: np.ndarray,
+    flagged: np.ndarray,
+) -> None:
+    """Each row (`columns`: measure, unit, year, value) added into its bin:
+    unit_bin[unit] (negative: the row is left out) + measure_bin[measure -
+    offset] (SKIP: left out) + year. `counts` empty: each row counts 1;
+    `estimates` empty: none is an estimate."""
+    measures, units, years, values = (_read_only(c) for c in columns)
+    _accumulate(
+        _read_only(measure_bin),
+        measure_offset,
+        _read_only(unit_bin),
+        measures,
+        units,
+        years,
+        values,
+        _read_only(counts),
+        _read_only(estimates),
+        sums,
+        tally,
+        flagged,
+    )
+
+
+def gather(table: np.ndarray, ids: np.ndarray, missing: int) -> np.ndarray:
+    """table[ids], `missing` where an id is outside the table."""
+    found: np.ndarray = _gather(_read_only(table), _read_only(ids), missing)
+    return found
+
+
+def changes(values: np.ndarray) -> np.ndarray:
+    """The positions where a value differs from the one before it."""
+    found: np.ndarray = _changes(_read_only(values))
+    return found
+
+
+def positions_of(ids: np.ndarray, flagged: np.ndarray, offset: int) -> np.ndarray:
+    """The positions of the rows whose id is flagged (flagged[id - offset];
+    ids outside the table are not)."""
+    found: np.ndarray = _positions_of(_read_only(ids), _read_only(flagged), offset)
+    return found
+
+
+def warm_up() -> None:
+    """Every loop loaded (or compiled) in the forms the rollup calls."""
+    i32 = np.zeros(2, dtype=np.int32)
+    i64 = np.zeros(2, dtype=np.int64)
+    yes = np.ones(2, dtype=np.bool_)
+    mark(i32, 0, yes.copy())
+    no_counts, no_estimates = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.bool_)
+    for counts, estimates in ((no_counts, no_estimates), (i32 + 1, yes)):
+        accumulate(
+            i64,
+            0,
+            i64,
+            (i32, i32, i32, np.zeros(2)),
+            counts,
+            estimates,
+            np.zeros(2),
+            i64.copy(),
+            yes.copy(),
+        )
+    for table in (np.zeros(2, dtype=np.int8), i32):
+        gather(table, i32, -1)
+        gather(table, i64, -1)
+    changes(np.zeros(2, dtype=np.int8))
+    positions_of(i32, yes, 0)
+
+
+@njit(nogil=True, cache=True)
+def _mark(ids: np.ndarray, offset: int, seen: np.ndarray) -> None:
     for i in range(len(ids)):
         seen[ids[i] - offset] = True
 
 
 @njit(nogil=True, cache=True)
-def accumulate(
+def _accumulate(
     measure_bin: np.ndarray,
     measure_offset: int,
     unit_bin: np.ndarray,
@@ -34,9 +126,6 @@ def accumulate(
     tally: np.ndarray,
     flagged: np.ndarray,
 ) -> None:
-    """Each row added into its bin: unit_bin[unit] (negative: the row is
-    left out) + measure_bin[measure - offset] (SKIP: left out) + year. `counts` empty: each
-    row counts 1; `estimates` empty: none is an estimate."""
     has_counts = len(counts) > 0
     has_estimates = len(estimates) > 0
     for i in range(len(units)):
@@ -54,8 +143,7 @@ def accumulate(
 
 
 @njit(nogil=True, cache=True)
-def gather(table: np.ndarray, ids: np.ndarray, missing: int) -> np.ndarray:
-    """table[ids], `missing` where an id is outside the table."""
+def _gather(table: np.ndarray, ids: np.ndarray, missing: int) -> np.ndarray:
     found = np.empty(len(ids), dtype=table.dtype)
     size = len(table)
     for i in range(len(ids)):
@@ -65,8 +153,7 @@ def gather(table: np.ndarray, ids: np.ndarray, missing: int) -> np.ndarray:
 
 
 @njit(nogil=True, cache=True)
-def changes(values: np.ndarray) -> np.ndarray:
-    """The positions where a value differs from the one before it."""
+def _changes(values: np.ndarray) -> np.ndarray:
     count = 0
     for i in range(1, len(values)):
         if values[i] != values[i - 1]:
@@ -81,9 +168,7 @@ def changes(values: np.ndarray) -> np.ndarray:
 
 
 @njit(nogil=True, cache=True)
-def positions_of(ids: np.ndarray, flagged: np.ndarray, offset: int) -> np.ndarray:
-    """The positions of the rows whose id is flagged (flagged[id - offset];
-    ids outside the table are not)."""
+def _positions_of(ids: np.ndarray, flagged: np.ndarray, offset: int) -> np.ndarray:
     size = len(flagged)
     count = 0
     for i in range(len(ids)):

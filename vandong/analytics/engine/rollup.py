@@ -287,10 +287,7 @@ def _dense_sums(
             measure_bin,
             offset,
             unit_bin,
-            f["measure"].to_numpy(),
-            f["unit"].to_numpy(),
-            f["year"].to_numpy(),
-            f["value"].to_numpy(),
+            tuple(f[name].to_numpy() for name in _KERNEL_COLUMNS),  # type: ignore[arg-type]
             _counts(f),
             _estimates(f),
             sums,
@@ -312,13 +309,14 @@ def _dense_sums(
     )
 
 
+_KERNEL_COLUMNS = ("measure", "unit", "year", "value")
+
+
 def _kernel_columns(rows: pl.DataFrame) -> list[pl.DataFrame]:
     """The columns the kernels read, in their types, as frames of one chunk
     each (NumPy then sees every column without a copy): a frame put
     together from others is cut where its parts meet, not copied whole."""
-    wanted = {"measure": pl.Int32, "unit": pl.Int32, "year": pl.Int32}
-    wanted["value"] = pl.Float64
-    columns = [pl.col(name).cast(dtype) for name, dtype in wanted.items()]
+    columns = [pl.col(name).cast(_WORK[name]) for name in _KERNEL_COLUMNS]
     columns += [pl.col(name) for name in ("n", "estimate") if name in rows.columns]
     selected = rows.select(columns)
     lengths = selected["unit"].chunk_lengths()
