@@ -40,7 +40,8 @@ def accumulate(
     flagged: np.ndarray,
 ) -> None:
     """Each row (`columns`: measure, unit, year, value) added into its bin:
-    unit_bin[unit] (negative: the row is left out) + measure_bin[measure -
+    unit_bin[unit] (negative, or a unit outside the table: the row is left
+    out) + measure_bin[measure -
     offset] (SKIP: left out) + year. `counts` empty: each row counts 1;
     `estimates` empty: none is an estimate."""
     measures, units, years, values = (_read_only(c) for c in columns)
@@ -79,6 +80,56 @@ def positions_of(ids: np.ndarray, flagged: np.ndarray, offset: int) -> np.ndarra
     return found
 
 
+def bounds(columns: tuple[np.ndarray, ...]) -> np.ndarray:
+    """[[min, max] of each column] in one pass over the rows (columns of
+    equal length, at least one row)."""
+    found = np.empty((len(columns), 2), dtype=np.int64)
+    for i, column in enumerate(columns):
+        found[i] = _bounds(_read_only(column))
+    return found
+
+
+def survey(
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray],
+    unit_seen: np.ndarray,
+    measure_seen: np.ndarray,
+    measure_offset: int,
+) -> tuple[int, int, bool]:
+    """One pass over (unit, measure, year): the units and measures present
+    marked (units outside `unit_seen` are not), and the first and last year.
+    The third value says a measure fell outside `measure_seen` (it is then
+    not marked, and the caller makes the table larger)."""
+    units, measures, years = (_read_only(c) for c in columns)
+    first, last, outside = _survey(
+        units, measures, years, unit_seen, measure_seen, measure_offset
+    )
+    return int(first), int(last), bool(outside)
+
+
+def cells(
+    tally: np.ndarray,
+    sums: np.ndarray,
+    flagged: np.ndarray,
+    measure_ids: np.ndarray,
+    parent_ids: np.ndarray,
+    span: int,
+    first_year: int,
+) -> tuple[np.ndarray, ...]:
+    """The cells of a dense (parent, measure, year) array that rows were
+    added to, as columns: measure, unit (the parent), year, value, n,
+    estimate."""
+    found: tuple[np.ndarray, ...] = _cells(
+        _read_only(tally),
+        _read_only(sums),
+        _read_only(flagged),
+        _read_only(measure_ids),
+        _read_only(parent_ids),
+        span,
+        first_year,
+    )
+    return found
+
+
 def warm_up() -> None:
     """Every loop loaded (or compiled) in the forms the rollup calls."""
     i32 = np.zeros(2, dtype=np.int32)
@@ -103,6 +154,9 @@ def warm_up() -> None:
         gather(table, i64, -1)
     changes(np.zeros(2, dtype=np.int8))
     positions_of(i32, yes, 0)
+    bounds((i32, i32, i32))
+    survey((i32, i32, i32), yes.copy(), yes.copy(), 0)
+    cells(i64, np.zeros(2), yes, i64, i64, 1, 0)
 
 
 @njit(nogil=True, cache=True)
@@ -128,8 +182,12 @@ def _accumulate(
 ) -> None:
     has_counts = len(counts) > 0
     has_estimates = len(estimates) > 0
+    unit_size = len(unit_bin)
     for i in range(len(units)):
-        base = unit_bin[units[i]]
+        u = units[i]
+        if u < 0 or u >= unit_size:
+            continue
+        base = unit_bin[u]
         if base < 0:
             continue
         at = measure_bin[measures[i] - measure_offset]
@@ -183,3 +241,83 @@ def _positions_of(ids: np.ndarray, flagged: np.ndarray, offset: int) -> np.ndarr
             found[count] = i
             count += 1
     return found
+
+
+@njit(nogil=True, cache=True)
+def _bounds(values: np.ndarray) -> tuple[int, int]:
+    low = values[0]
+    high = values[0]
+    for i in range(1, len(values)):
+        v = values[i]
+        if v < low:
+            low = v
+        elif v > high:
+            high = v
+    return low, high
+
+
+@njit(nogil=True, cache=True)
+def _cells(
+    tally: np.ndarray,
+    sums: np.ndarray,
+    flagged: np.ndarray,
+    measure_ids: np.ndarray,
+    parent_ids: np.ndarray,
+    span: int,
+    first_year: int,
+) -> tuple[np.ndarray, ...]:
+    count = 0
+    for i in range(len(tally)):
+        if tally[i] != 0:
+            count += 1
+    measure = np.empty(count, dtype=np.int32)
+    unit = np.empty(count, dtype=np.int32)
+    year = np.empty(count, dtype=np.int32)
+    value = np.empty(count, dtype=np.float64)
+    n = np.empty(count, dtype=np.int32)
+    estimate = np.empty(count, dtype=np.bool_)
+    # The cells in order: parent, measure, year (no division per cell).
+    at = 0
+    i = 0
+    for p in range(len(parent_ids)):
+        for m in range(len(measure_ids)):
+            for y in range(span):
+                if tally[i] != 0:
+                    year[at] = y + first_year
+                    measure[at] = measure_ids[m]
+                    unit[at] = parent_ids[p]
+                    value[at] = sums[i]
+                    n[at] = tally[i]
+                    estimate[at] = flagged[i]
+                    at += 1
+                i += 1
+    return measure, unit, year, value, n, estimate
+
+
+@njit(nogil=True, cache=True)
+def _survey(
+    units: np.ndarray,
+    measures: np.ndarray,
+    years: np.ndarray,
+    unit_seen: np.ndarray,
+    measure_seen: np.ndarray,
+    measure_offset: int,
+) -> tuple[int, int, bool]:
+    first = years[0]
+    last = years[0]
+    outside = False
+    unit_size = len(unit_seen)
+    measure_size = len(measure_seen)
+    for i in range(len(units)):
+        u = units[i]
+        if 0 <= u < unit_size:
+            unit_seen[u] = True
+        m = measures[i] - measure_offset
+        if 0 <= m < measure_size:
+            measure_seen[m] = True
+        else:
+            outside = True
+        y = years[i]
+        first = min(first, y)
+        last = max(last, y)
+    return first, last, outside

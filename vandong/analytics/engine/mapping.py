@@ -108,7 +108,7 @@ def _summed_into_successors(
             pl.lit(True).alias("estimate"),
         )
         parts.append(shares)
-    return _dense_sums(parts, successor_of, leave_out=leave_out)
+    return _dense_sums(parts, successor_of, leave_out=leave_out, window=known.window)
 
 
 def _statuses(

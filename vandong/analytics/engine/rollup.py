@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from vandong.analytics.engine.arrays import LONG, changes, take
+from vandong.analytics.engine.arrays import changes, take
 from vandong.analytics.engine.frames import ROLLUP_SCHEMA, phase_code
 
 _KEY = ["measure", "unit", "year"]
@@ -25,6 +25,11 @@ class _Rules:
     """The measures that do not simply sum, by how they aggregate."""
 
     def __init__(self, rules: pl.DataFrame) -> None:
+        # The measures' ids span this (weights carried as -m included): the
+        # size of the rollup's tables by measure.
+        ids = rules["measure"]
+        top = int(ids.max()) if ids.len() else 0  # type: ignore[arg-type]
+        self.window = max(top, -int(ids.min()) if ids.len() else 0) + 1  # type: ignore[arg-type]
         special = rules.filter(pl.col("agg") != "sum")
         self.by_agg: dict[str, list[int]] = defaultdict(list)
         for measure, agg in special.select("measure", "agg").iter_rows():
@@ -66,6 +71,8 @@ def rollup(
     Without `include_own`, only the rows computed above the facts' own
     units (the store keeps the facts apart).
     """
+    from vandong.analytics.engine import kernels  # compiled on first use
+
     known = _Rules(rules)
     # Only the few rows of measures that do not simply sum are given the
     # count and estimate columns (the kernels read those when present).
@@ -78,7 +85,8 @@ def rollup(
     parent_of, level_of = _tree_arrays(units, top)
     own_by_level: dict[int, list[pl.DataFrame]] = defaultdict(list)
     for frame in frames:
-        for level, part in _by_level(frame, take(level_of, frame["unit"].to_numpy())):
+        levels = kernels.gather(level_of, frame["unit"].to_numpy(), -1)
+        for level, part in _by_level(frame, levels):
             # Level 0 and below: the country itself, and units not in the tree.
             if level > 0:
                 own_by_level[level].append(part)
@@ -132,7 +140,7 @@ def _tree_arrays(units: pl.DataFrame, top_fact: int) -> tuple[np.ndarray, np.nda
 
 
 def _to_parents(rows: pl.DataFrame, parent_of: np.ndarray) -> pl.DataFrame:
-    parents = pl.Series("unit", parent_of[rows["unit"].to_numpy()], pl.Int32)
+    parents = pl.Series("unit", take(parent_of, rows["unit"].to_numpy()), pl.Int32)
     return rows.with_columns(parents)
 
 
@@ -150,7 +158,7 @@ def _up(
     """The rows summed into their parents, each measure by its rule: all of
     them summed in one dense pass, then the few measures that do not simply
     sum (and the weighted ones) redone from their own rows."""
-    summed = _dense_sums(parts, parent_of)
+    summed = _dense_sums(parts, parent_of, window=known.window)
     if not known.special:
         return summed
     involved = [_rows_of(p, known.involved) for p in parts]
@@ -169,8 +177,8 @@ def _rows_of(
 ) -> pl.DataFrame:
     """The rows of these measures (or units): a few among many, found in
     one compiled pass on long frames, then gathered."""
-    if rows.height < LONG or not ids:
-        return rows.filter(pl.col(column).is_in(list(ids)))
+    if rows.is_empty() or not ids:
+        return rows.clear()
     from vandong.analytics.engine import kernels
 
     offset = min(min(ids), 0)
@@ -214,6 +222,7 @@ def _dense_sums(
     parent_of: np.ndarray,
     *,
     leave_out: Sequence[int] = (),
+    window: int = 1 << 15,
 ) -> pl.DataFrame:
     """Sums into the parents by counting into a dense array of (parent,
     measure, year) bins: no sort and no hash table, several times faster
@@ -221,7 +230,9 @@ def _dense_sums(
     sum of two entries of small tables (by unit, by measure) and its year,
     and every row is added in one compiled pass; `parts` are counted into
     the same bins, so they are never concatenated. Rows whose parent is
-    negative, and the measures in `leave_out`, are left out."""
+    negative, and the measures in `leave_out`, are left out. Measure ids
+    are expected from -window to window (a table that size marks them); one
+    outside makes the table larger."""
     frames = [
         chunk
         for p in ([parts] if isinstance(parts, pl.DataFrame) else parts)
@@ -229,33 +240,25 @@ def _dense_sums(
         for chunk in _kernel_columns(p)
         if chunk.height
     ]
-    # Negative ids have no parent (and would index the tables from the end).
-    frames = [
-        f if int(f["unit"].min()) >= 0 else f.filter(pl.col("unit") >= 0)  # type: ignore[arg-type]
-        for f in frames
-    ]
-    frames = [f for f in frames if not f.is_empty()]
     if not frames:
         return pl.DataFrame(schema=_WORK)
     from vandong.analytics.engine import kernels  # compiled on first use
 
-    top_unit = max(int(f["unit"].max()) for f in frames)  # type: ignore[arg-type]
-    first_measure = min(int(f["measure"].min()) for f in frames)  # type: ignore[arg-type]
-    last_measure = max(int(f["measure"].max()) for f in frames)  # type: ignore[arg-type]
-    first_year = min(int(f["year"].min()) for f in frames)  # type: ignore[arg-type]
-    span = max(int(f["year"].max()) for f in frames) - first_year + 1  # type: ignore[arg-type]
-    offset = min(first_measure, 0)
-    unit_seen = np.zeros(top_unit + 1, dtype=np.bool_)
-    measure_seen = np.zeros(last_measure - offset + 1, dtype=np.bool_)
-    for f in frames:
-        kernels.mark(f["unit"].to_numpy(), 0, unit_seen)
-        kernels.mark(f["measure"].to_numpy(), offset, measure_seen)
+    # Units outside the tree (and negative ids) have no parent: not marked.
+    unit_seen = np.zeros(len(parent_of), dtype=np.bool_)
+    offset, measure_seen, years = _survey(frames, unit_seen, window)
+    if measure_seen is None:
+        bounds = np.array([kernels.bounds((f["measure"].to_numpy(),)) for f in frames])
+        window = max(-int(bounds[:, 0, 0].min()), int(bounds[:, 0, 1].max())) + 1
+        offset, measure_seen, years = _survey(frames, unit_seen, window)
+        if measure_seen is None:  # sized from the bounds: never
+            raise RuntimeError("the measures' table is too small")
+    first_year, span = years[0], years[1] - years[0] + 1
+    last_measure = len(measure_seen) - 1 + offset
     gone = np.asarray(leave_out, dtype=np.int64) - offset
     measure_seen[gone[(gone >= 0) & (gone < len(measure_seen))]] = False
     unit_ids = np.flatnonzero(unit_seen)
-    parents = np.full(len(unit_ids), -1, dtype=np.int64)
-    inside = unit_ids < len(parent_of)
-    parents[inside] = parent_of[unit_ids[inside]]
+    parents = parent_of[unit_ids].astype(np.int64)
     has_parent = parents >= 0
     unit_ids, parents = unit_ids[has_parent], parents[has_parent]
     if len(unit_ids) == 0:
@@ -275,7 +278,7 @@ def _dense_sums(
     # processor's cache.
     measure_bin = np.full(last_measure - offset + 1, kernels.SKIP, dtype=np.int64)
     measure_bin[measure_ids - offset] = np.arange(len(measure_ids)) * span - first_year
-    unit_bin = np.full(top_unit + 1, -1, dtype=np.int64)
+    unit_bin = np.full(len(parent_of), -1, dtype=np.int64)
     unit_bin[unit_ids] = np.searchsorted(parent_ids, parents) * (
         len(measure_ids) * span
     )
@@ -294,22 +297,36 @@ def _dense_sums(
             tally,
             flagged,
         )
-    filled = np.flatnonzero(tally)
-    year_at, rest = filled % span, filled // span
-    return pl.DataFrame(
-        {
-            "measure": measure_ids[rest % len(measure_ids)].astype(np.int32),
-            "unit": parent_ids[rest // len(measure_ids)].astype(np.int32),
-            "year": (year_at + first_year).astype(np.int32),
-            "value": sums[filled],
-            "n": tally[filled].astype(np.int32),
-            "estimate": flagged[filled],
-        },
-        schema=_WORK,
+    columns = kernels.cells(
+        tally, sums, flagged, measure_ids, parent_ids, span, first_year
     )
+    return pl.DataFrame(dict(zip(_WORK, columns, strict=True)), schema=_WORK)
 
 
 _KERNEL_COLUMNS = ("measure", "unit", "year", "value")
+
+
+def _survey(
+    frames: list[pl.DataFrame], unit_seen: np.ndarray, window: int
+) -> tuple[int, np.ndarray | None, tuple[int, int]]:
+    """The units and measures of the frames marked, and their first and
+    last year; the measures' table is None when one fell outside it."""
+    from vandong.analytics.engine import kernels
+
+    measure_seen = np.zeros(2 * window + 1, dtype=np.bool_)
+    first, last = None, None
+    for f in frames:
+        low, high, outside = kernels.survey(
+            (f["unit"].to_numpy(), f["measure"].to_numpy(), f["year"].to_numpy()),
+            unit_seen,
+            measure_seen,
+            -window,
+        )
+        if outside:
+            return -window, None, (0, 0)
+        first = low if first is None else min(first, low)
+        last = high if last is None else max(last, high)
+    return -window, measure_seen, (first or 0, last or 0)
 
 
 def _kernel_columns(rows: pl.DataFrame) -> list[pl.DataFrame]:
