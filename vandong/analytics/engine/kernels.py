@@ -41,9 +41,9 @@ def accumulate(
 ) -> None:
     """Each row (`columns`: measure, unit, year, value) added into its bin:
     unit_bin[unit] (negative, or a unit outside the table: the row is left
-    out) + measure_bin[measure -
-    offset] (SKIP: left out) + year. `counts` empty: each row counts 1;
-    `estimates` empty: none is an estimate."""
+    out) + measure_bin[measure - offset] (SKIP, or a measure outside the
+    table: left out) + year. `counts` empty: each row counts 1; `estimates`
+    empty: none is an estimate."""
     measures, units, years, values = (_read_only(c) for c in columns)
     _accumulate(
         _read_only(measure_bin),
@@ -106,30 +106,6 @@ def survey(
     return int(first), int(last), bool(outside)
 
 
-def cells(
-    tally: np.ndarray,
-    sums: np.ndarray,
-    flagged: np.ndarray,
-    measure_ids: np.ndarray,
-    parent_ids: np.ndarray,
-    span: int,
-    first_year: int,
-) -> tuple[np.ndarray, ...]:
-    """The cells of a dense (parent, measure, year) array that rows were
-    added to, as columns: measure, unit (the parent), year, value, n,
-    estimate."""
-    found: tuple[np.ndarray, ...] = _cells(
-        _read_only(tally),
-        _read_only(sums),
-        _read_only(flagged),
-        _read_only(measure_ids),
-        _read_only(parent_ids),
-        span,
-        first_year,
-    )
-    return found
-
-
 def warm_up() -> None:
     """Every loop loaded (or compiled) in the forms the rollup calls."""
     i32 = np.zeros(2, dtype=np.int32)
@@ -183,6 +159,7 @@ def _accumulate(
     has_counts = len(counts) > 0
     has_estimates = len(estimates) > 0
     unit_size = len(unit_bin)
+    measure_size = len(measure_bin)
     for i in range(len(units)):
         u = units[i]
         if u < 0 or u >= unit_size:
@@ -190,7 +167,10 @@ def _accumulate(
         base = unit_bin[u]
         if base < 0:
             continue
-        at = measure_bin[measures[i] - measure_offset]
+        m = measures[i] - measure_offset
+        if m < 0 or m >= measure_size:
+            continue
+        at = measure_bin[m]
         if at == SKIP:
             continue
         b = base + at + years[i]
@@ -257,7 +237,7 @@ def _bounds(values: np.ndarray) -> tuple[int, int]:
 
 
 @njit(nogil=True, cache=True)
-def _cells(
+def cells(
     tally: np.ndarray,
     sums: np.ndarray,
     flagged: np.ndarray,
@@ -266,6 +246,9 @@ def _cells(
     span: int,
     first_year: int,
 ) -> tuple[np.ndarray, ...]:
+    """The cells of a dense (parent, measure, year) array that rows were
+    added to, as columns: measure, unit (the parent), year, value, n,
+    estimate. (Every array here is the rollup's own: no read-only view.)"""
     count = 0
     for i in range(len(tally)):
         if tally[i] != 0:

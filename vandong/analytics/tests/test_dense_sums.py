@@ -1,0 +1,94 @@
+"""The compiled dense sums against a plain group-by, on the rows a rollup
+meets at its edges: measures far apart, units outside the tree, measures
+left out, counts and estimates, several frames counted together."""
+
+import importlib
+
+import numpy as np
+import polars as pl
+
+rollup_module = importlib.import_module("vandong.analytics.engine.rollup")
+
+
+def _rows(**columns: list[float]) -> pl.DataFrame:
+    return pl.DataFrame(columns).with_columns(
+        pl.col("measure", "unit", "year").cast(pl.Int32),
+        pl.col("value").cast(pl.Float64),
+    )
+
+
+def _by_group_by(frames: list[pl.DataFrame], parent_of: np.ndarray, leave_out=()):
+    rows = pl.concat(
+        [rollup_module._working(f) for f in frames], how="diagonal_relaxed"
+    ).filter(~pl.col("measure").is_in(list(leave_out)))
+    units = rows["unit"].to_numpy()
+    inside = (units >= 0) & (units < len(parent_of))
+    parents = np.where(inside, parent_of[np.where(inside, units, 0)], -1)
+    return (
+        rows.with_columns(pl.Series("unit", parents, pl.Int32))
+        .filter(pl.col("unit") >= 0)
+        .group_by("measure", "unit", "year")
+        .agg(
+            pl.col("value").sum(),
+            pl.col("n").sum().cast(pl.Int32),
+            pl.col("estimate").any(),
+        )
+        .sort("measure", "unit", "year")
+    )
+
+
+# Units 1-4 are villages of communes 10 and 11; unit 5 has no parent.
+PARENT_OF = np.array([-1, 10, 10, 11, 11, -1, -1, -1, -1, -1, 0, 0], dtype=np.int32)
+
+
+def test_sums_match_a_group_by_with_far_apart_measures_and_strays():
+    plain = _rows(
+        measure=[3, 3, 3, 1_000_002, -3, 3, 3, 3],
+        unit=[1, 2, 3, 4, 1, 5, 99, -2],
+        year=[2020, 2020, 2021, 2024, 2020, 2020, 2020, 2020],
+        value=[1.5, 2.0, 4.0, 1.0, 7.0, 100.0, 100.0, 100.0],
+    )
+    counted = _rows(
+        measure=[3, 7], unit=[4, 2], year=[2021, 2016], value=[0.5, 9.0]
+    ).with_columns(
+        pl.Series("n", [3, 2], pl.Int32), pl.Series("estimate", [True, False])
+    )
+    frames = [plain, counted]
+    # A small window: the derived measure (1,000,002) makes the table grow.
+    summed = rollup_module._dense_sums(frames, PARENT_OF, window=16)
+    expected = _by_group_by(frames, PARENT_OF)
+    assert summed.sort("measure", "unit", "year").equals(expected)
+    # Unit 5 (no parent), 99 (outside the tree) and -2 were left out.
+    assert summed["value"].sum() == expected["value"].sum() == 25.0
+
+
+def test_measures_left_out_are_not_summed():
+    rows = _rows(
+        measure=[3, 8, 8, 3],
+        unit=[1, 2, 3, 4],
+        year=[2020, 2020, 2020, 2020],
+        value=[1.0, 2.0, 3.0, 4.0],
+    )
+    summed = rollup_module._dense_sums([rows], PARENT_OF, leave_out=[8])
+    assert summed.sort("unit").select("measure", "unit", "value").rows() == [
+        (3, 10, 1.0),
+        (3, 11, 4.0),
+    ]
+    assert summed.sort("measure", "unit", "year").equals(
+        _by_group_by([rows], PARENT_OF, leave_out=[8])
+    )
+
+
+def test_a_frame_of_several_chunks_is_summed_whole():
+    parts = [
+        _rows(measure=[3], unit=[1], year=[2020], value=[1.0]),
+        _rows(measure=[3], unit=[3], year=[2020], value=[2.0]),
+        _rows(measure=[3], unit=[2], year=[2020], value=[4.0]),
+    ]
+    chunked = pl.concat(parts, rechunk=False)
+    assert chunked["unit"].n_chunks() == 3
+    summed = rollup_module._dense_sums(chunked, PARENT_OF)
+    assert summed.sort("unit").select("unit", "value").rows() == [
+        (10, 5.0),
+        (11, 2.0),
+    ]
