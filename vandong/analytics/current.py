@@ -83,14 +83,14 @@ def current_rows(
     )
     commune_edges = edges.filter(pl.Series(tree.levels(edges["unit"].to_numpy()) == 3))
     yes_no = registry.yes_no()
-    mapped = pl.concat(
-        [
-            map_to_successors(
-                commune_rows, commune_edges, rules, all_of=yes_no, leave_out=derived
-            ),
-            map_to_successors(high, province_edges, rules, all_of=yes_no),
-        ]
-    )
+    # Kept apart for the rollup: each of one level, so never partitioned.
+    mapped_parts = [
+        map_to_successors(
+            commune_rows, commune_edges, rules, all_of=yes_no, leave_out=derived
+        ),
+        map_to_successors(high, province_edges, rules, all_of=yes_no),
+    ]
+    mapped = pl.concat(mapped_parts)
     current_units = tree.units.filter(pl.col("current"))
     before = [y for y in years if y < REFORM_YEAR]
     counted = worked(
@@ -103,11 +103,14 @@ def current_rows(
         judged = re_evaluated(
             mapped, villages, tree.units, registry, before, edges, specs
         )
-    carried = pl.concat(
-        [mapped, counted.select(mapped.columns), worked(judged).select(mapped.columns)]
-    )
+    carried_parts = [
+        *mapped_parts,
+        counted.select(mapped.columns),
+        worked(judged).select(mapped.columns),
+    ]
+    carried = pl.concat(carried_parts)
     above = rollup(
-        [*(p for p in own if not p.is_empty()), carried],
+        [*(p for p in own if not p.is_empty()), *carried_parts],
         tree.frame(current_only=True),
         rules,
         include_own=False,

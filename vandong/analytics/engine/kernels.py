@@ -67,6 +67,16 @@ def gather(table: np.ndarray, ids: np.ndarray, missing: int) -> np.ndarray:
     return found
 
 
+# What `uniform` says when the ids do not all give the same value.
+MIXED = -(2**31)
+
+
+def uniform(table: np.ndarray, ids: np.ndarray) -> int:
+    """table[id] when it is the same for every id (-1 for ids outside the
+    table), else MIXED; without allocating an array as long as the ids."""
+    return int(_uniform(_read_only(table), _read_only(ids)))
+
+
 def changes(values: np.ndarray) -> np.ndarray:
     """The positions where a value differs from the one before it."""
     found: np.ndarray = _changes(_read_only(values))
@@ -128,6 +138,7 @@ def warm_up() -> None:
     for table in (np.zeros(2, dtype=np.int8), i32):
         gather(table, i32, -1)
         gather(table, i64, -1)
+        uniform(table, i32)
     changes(np.zeros(2, dtype=np.int8))
     positions_of(i32, yes, 0)
     bounds((i32, i32, i32))
@@ -304,3 +315,17 @@ def _survey(
         first = min(first, y)
         last = max(last, y)
     return first, last, outside
+
+
+@njit(nogil=True, cache=True)
+def _uniform(table: np.ndarray, ids: np.ndarray) -> int:
+    size = len(table)
+    first = MIXED
+    for i in range(len(ids)):
+        j = ids[i]
+        v = int(table[j]) if 0 <= j < size else -1
+        if i == 0:
+            first = v
+        elif v != first:
+            return MIXED
+    return first

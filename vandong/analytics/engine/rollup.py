@@ -85,8 +85,15 @@ def rollup(
     parent_of, level_of = _tree_arrays(units, top)
     own_by_level: dict[int, list[pl.DataFrame]] = defaultdict(list)
     for frame in frames:
-        levels = kernels.gather(level_of, frame["unit"].to_numpy(), -1)
-        for level, part in _by_level(frame, levels):
+        ids = frame["unit"].to_numpy()
+        # A file of the store is of one level: known without a gather.
+        level = kernels.uniform(level_of, ids)
+        split = (
+            [(level, frame)]
+            if level != kernels.MIXED
+            else _by_level(frame, kernels.gather(level_of, ids, -1))
+        )
+        for level, part in split:
             # Level 0 and below: the country itself, and units not in the tree.
             if level > 0:
                 own_by_level[level].append(part)
@@ -202,14 +209,18 @@ def _by_level(
     facts: pl.DataFrame, levels: np.ndarray
 ) -> list[tuple[int, pl.DataFrame]]:
     """The facts of each level; zero-copy slices when they come in runs of
-    one level each (the store keeps them so), else one sort."""
+    one level each (the store keeps them so), else one partition."""
     if len(levels) == 0:
         return []
     starts = np.concatenate([[0], changes(levels)])
     if len(set(levels[starts].tolist())) < len(starts):
-        order = np.argsort(levels, kind="stable")
-        facts, levels = facts[order], levels[order]
-        starts = np.concatenate([[0], changes(levels)])
+        parts = facts.with_columns(pl.Series("_level", levels)).partition_by(
+            "_level", as_dict=True
+        )
+        return [
+            (int(str(key[0])), part.drop("_level"))
+            for key, part in sorted(parts.items(), key=lambda item: str(item[0]))
+        ]
     ends = [*starts[1:].tolist(), len(levels)]
     return [
         (int(levels[a]), facts.slice(a, b - a))
