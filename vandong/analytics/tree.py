@@ -1,7 +1,8 @@
 """The units of both trees as arrays by id, for the rollups."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -25,7 +26,6 @@ class Tree:
     level_of: np.ndarray
     root_of: np.ndarray
     current: np.ndarray
-    _kinds: dict[int, str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, units: pl.DataFrame) -> "Tree":
@@ -43,16 +43,18 @@ class Tree:
     def root_kind(self, root: int) -> str:
         """ "current" or "legacy" when every unit under this province (path
         root) is of that tree, else "mixed"."""
-        if self._kinds is None:
-            by_root = self.units.group_by("root").agg(
-                pl.col("current").all().alias("all"),
-                pl.col("current").any().alias("any"),
-            )
-            self._kinds = {
-                int(root): "current" if every else "mixed" if some else "legacy"
-                for root, every, some in by_root.iter_rows()
-            }
-        return self._kinds.get(int(root), "mixed")
+        return self._root_kinds.get(int(root), "mixed")
+
+    @cached_property
+    def _root_kinds(self) -> dict[int, str]:
+        by_root = self.units.group_by("root").agg(
+            pl.col("current").all().alias("all"),
+            pl.col("current").any().alias("any"),
+        )
+        return {
+            int(root): "current" if every else "mixed" if some else "legacy"
+            for root, every, some in by_root.iter_rows()
+        }
 
     def part(self, roots: Sequence[int]) -> "Tree":
         """The units under these provinces (path roots) only."""

@@ -23,11 +23,6 @@ def _read_only(values: np.ndarray) -> np.ndarray:
     return view
 
 
-def mark(ids: np.ndarray, offset: int, seen: np.ndarray) -> None:
-    """seen[id - offset] = True for every id (ids are small integers)."""
-    _mark(_read_only(ids), offset, seen)
-
-
 def accumulate(
     measure_bin: np.ndarray,
     measure_offset: int,
@@ -90,13 +85,10 @@ def positions_of(ids: np.ndarray, flagged: np.ndarray, offset: int) -> np.ndarra
     return found
 
 
-def bounds(columns: tuple[np.ndarray, ...]) -> np.ndarray:
-    """[[min, max] of each column] in one pass over the rows (columns of
-    equal length, at least one row)."""
-    found = np.empty((len(columns), 2), dtype=np.int64)
-    for i, column in enumerate(columns):
-        found[i] = _bounds(_read_only(column))
-    return found
+def bounds(values: np.ndarray) -> tuple[int, int]:
+    """The smallest and the largest value (at least one)."""
+    low, high = _bounds(_read_only(values))
+    return int(low), int(high)
 
 
 def survey(
@@ -121,7 +113,6 @@ def warm_up() -> None:
     i32 = np.zeros(2, dtype=np.int32)
     i64 = np.zeros(2, dtype=np.int64)
     yes = np.ones(2, dtype=np.bool_)
-    mark(i32, 0, yes.copy())
     no_counts, no_estimates = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.bool_)
     for counts, estimates in ((no_counts, no_estimates), (i32 + 1, yes)):
         accumulate(
@@ -141,15 +132,9 @@ def warm_up() -> None:
         uniform(table, i32)
     changes(np.zeros(2, dtype=np.int8))
     positions_of(i32, yes, 0)
-    bounds((i32, i32, i32))
+    bounds(i32)
     survey((i32, i32, i32), yes.copy(), yes.copy(), 0)
     cells(i64, np.zeros(2), yes, i64, i64, 1, 0)
-
-
-@njit(nogil=True, cache=True)
-def _mark(ids: np.ndarray, offset: int, seen: np.ndarray) -> None:
-    for i in range(len(ids)):
-        seen[ids[i] - offset] = True
 
 
 @njit(nogil=True, cache=True)

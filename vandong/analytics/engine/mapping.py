@@ -60,7 +60,8 @@ def map_to_successors(
     if statuses:
         plain = _statuses(plain, edges, statuses)
     parts = [plain]
-    wanted = [m for m in known.involved if m not in set(leave_out)]
+    left_out = set(leave_out)
+    wanted = [m for m in known.involved if m not in left_out]
     involved = [_working(_rows_of(f, wanted)) for f in frames]
     involved = [f for f in involved if f.height]
     if involved:

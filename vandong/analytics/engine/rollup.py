@@ -27,9 +27,7 @@ class _Rules:
     def __init__(self, rules: pl.DataFrame) -> None:
         # The measures' ids span this (weights carried as -m included): the
         # size of the rollup's tables by measure.
-        ids = rules["measure"]
-        top = int(ids.max()) if ids.len() else 0  # type: ignore[arg-type]
-        self.window = max(top, -int(ids.min()) if ids.len() else 0) + 1  # type: ignore[arg-type]
+        self.window = int(rules["measure"].abs().max() or 0) + 1  # type: ignore[arg-type]
         special = rules.filter(pl.col("agg") != "sum")
         self.by_agg: dict[str, list[int]] = defaultdict(list)
         for measure, agg in special.select("measure", "agg").iter_rows():
@@ -259,8 +257,8 @@ def _dense_sums(
     unit_seen = np.zeros(len(parent_of), dtype=np.bool_)
     offset, measure_seen, years = _survey(frames, unit_seen, window)
     if measure_seen is None:
-        bounds = np.array([kernels.bounds((f["measure"].to_numpy(),)) for f in frames])
-        window = max(-int(bounds[:, 0, 0].min()), int(bounds[:, 0, 1].max())) + 1
+        ends = [kernels.bounds(f["measure"].to_numpy()) for f in frames]
+        window = max(max(-low, high) for low, high in ends) + 1
         offset, measure_seen, years = _survey(frames, unit_seen, window)
         if measure_seen is None:  # sized from the bounds: never
             raise RuntimeError("the measures' table is too small")
@@ -325,7 +323,7 @@ def _survey(
     from vandong.analytics.engine import kernels
 
     measure_seen = np.zeros(2 * window + 1, dtype=np.bool_)
-    first, last = None, None
+    first, last = 2**31, -(2**31)
     for f in frames:
         low, high, outside = kernels.survey(
             (f["unit"].to_numpy(), f["measure"].to_numpy(), f["year"].to_numpy()),
@@ -335,9 +333,8 @@ def _survey(
         )
         if outside:
             return -window, None, (0, 0)
-        first = low if first is None else min(first, low)
-        last = high if last is None else max(last, high)
-    return -window, measure_seen, (first or 0, last or 0)
+        first, last = min(first, low), max(last, high)
+    return -window, measure_seen, (first, last)
 
 
 def _kernel_columns(rows: pl.DataFrame) -> list[pl.DataFrame]:
@@ -352,8 +349,7 @@ def _kernel_columns(rows: pl.DataFrame) -> list[pl.DataFrame]:
         return [selected]
     if any(selected[c].chunk_lengths() != lengths for c in selected.columns):
         return [selected.rechunk()]
-    cuts = np.cumsum([0, *lengths]).tolist()
-    return [selected.slice(a, b - a) for a, b in itertools.pairwise(cuts)]
+    return [part for _start, part in _chunks(selected)]
 
 
 _NO_COUNTS = np.zeros(0, dtype=np.int32)
