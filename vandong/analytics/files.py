@@ -195,11 +195,14 @@ def write_roots(
     years). Returns the provinces' own rows (with `root`)."""
     units = rows["unit"].to_numpy()
     levels = tree.levels(units)
-    keyed = rows.with_columns(pl.Series("root", tree.roots(units), pl.Int32))
-    below = keyed.filter(pl.Series(levels >= 1))
+    # The country's rows (and those of units outside the tree) go to no
+    # province's file: root -1.
+    files = np.where(levels >= 1, tree.roots(units), -1)
+    keyed = rows.with_columns(pl.Series("root", files, pl.Int32))
     parts = {
         int(str(root)): part.drop("root")
-        for (root,), part in below.partition_by("root", as_dict=True).items()
+        for (root,), part in keyed.partition_by("root", as_dict=True).items()
+        if int(str(root)) >= 0
     }
     if years is not None:
         for root in roots or []:

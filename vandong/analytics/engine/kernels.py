@@ -8,6 +8,8 @@ rolled up on several threads at once. The arrays the loops only read are
 passed as read-only views, so that each loop has one compiled form whether
 an array came from Polars (read-only) or from NumPy."""
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -91,21 +93,56 @@ def bounds(values: np.ndarray) -> tuple[int, int]:
     return int(low), int(high)
 
 
+class Survey(NamedTuple):
+    first_year: int
+    last_year: int
+    # A measure fell outside the measures' table (it is then not marked).
+    outside: bool
+    # The positions of the rows picked by measure, and by unit.
+    by_measure: np.ndarray
+    by_unit: np.ndarray
+
+
+_NOTHING = np.zeros(0, dtype=np.bool_)
+
+
 def survey(
     columns: tuple[np.ndarray, np.ndarray, np.ndarray],
     unit_seen: np.ndarray,
     measure_seen: np.ndarray,
     measure_offset: int,
-) -> tuple[int, int, bool]:
+    picks: tuple[np.ndarray, int, np.ndarray] = (_NOTHING, 0, _NOTHING),
+) -> Survey:
     """One pass over (unit, measure, year): the units and measures present
-    marked (units outside `unit_seen` are not), and the first and last year.
-    The third value says a measure fell outside `measure_seen` (it is then
-    not marked, and the caller makes the table larger)."""
+    marked (units outside `unit_seen` are not), the first and last year,
+    and the positions of the rows picked: `picks` flags measures (by
+    measure - offset) and units (by unit id); an empty table picks none."""
     units, measures, years = (_read_only(c) for c in columns)
-    first, last, outside = _survey(
-        units, measures, years, unit_seen, measure_seen, measure_offset
+    pick_measure, pick_offset, pick_unit = picks
+    rows = len(units)
+    found_measure = np.empty(rows if len(pick_measure) else 0, dtype=np.int64)
+    found_unit = np.empty(rows if len(pick_unit) else 0, dtype=np.int64)
+    first, last, outside, by_measure, by_unit = _survey(
+        units,
+        measures,
+        years,
+        unit_seen,
+        measure_seen,
+        measure_offset,
+        _read_only(pick_measure),
+        pick_offset,
+        _read_only(pick_unit),
+        found_measure,
+        found_unit,
     )
-    return int(first), int(last), bool(outside)
+    # Only the pages written to were ever touched: the copies are small.
+    return Survey(
+        int(first),
+        int(last),
+        bool(outside),
+        found_measure[:by_measure].copy(),
+        found_unit[:by_unit].copy(),
+    )
 
 
 def warm_up() -> None:
@@ -134,6 +171,7 @@ def warm_up() -> None:
     positions_of(i32, yes, 0)
     bounds(i32)
     survey((i32, i32, i32), yes.copy(), yes.copy(), 0)
+    survey((i32, i32, i32), yes.copy(), yes.copy(), 0, (yes, 0, yes))
     cells(i64, np.zeros(2), yes, i64, i64, 1, 0)
 
 
@@ -281,25 +319,42 @@ def _survey(
     unit_seen: np.ndarray,
     measure_seen: np.ndarray,
     measure_offset: int,
-) -> tuple[int, int, bool]:
+    pick_measure: np.ndarray,
+    pick_offset: int,
+    pick_unit: np.ndarray,
+    found_measure: np.ndarray,
+    found_unit: np.ndarray,
+) -> tuple[int, int, bool, int, int]:
     first = years[0]
     last = years[0]
     outside = False
     unit_size = len(unit_seen)
     measure_size = len(measure_seen)
+    picked_measure_size = len(pick_measure)
+    picked_unit_size = len(pick_unit)
+    by_measure = 0
+    by_unit = 0
     for i in range(len(units)):
         u = units[i]
         if 0 <= u < unit_size:
             unit_seen[u] = True
-        m = measures[i] - measure_offset
-        if 0 <= m < measure_size:
-            measure_seen[m] = True
+        m = measures[i]
+        j = m - measure_offset
+        if 0 <= j < measure_size:
+            measure_seen[j] = True
         else:
             outside = True
         y = years[i]
         first = min(first, y)
         last = max(last, y)
-    return first, last, outside
+        k = m - pick_offset
+        if 0 <= k < picked_measure_size and pick_measure[k]:
+            found_measure[by_measure] = i
+            by_measure += 1
+        if 0 <= u < picked_unit_size and pick_unit[u]:
+            found_unit[by_unit] = i
+            by_unit += 1
+    return first, last, outside, by_measure, by_unit
 
 
 @njit(nogil=True, cache=True)

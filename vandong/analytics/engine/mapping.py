@@ -5,15 +5,12 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from vandong.analytics.engine.dense import WORK_SCHEMA, DenseSums
 from vandong.analytics.engine.rollup import (
-    _WORK,
     _aggregate,
-    _dense_sums,
-    _rows_of,
     _Rules,
     _weighted_products,
-    _working,
-    with_ratios_recomputed,
+    _with_ratios,
 )
 
 EDGE_SCHEMA = {
@@ -50,23 +47,18 @@ def map_to_successors(
         f for f in ([rows] if isinstance(rows, pl.DataFrame) else rows) if f.height
     ]
     if not frames or edges.is_empty():
-        return pl.DataFrame(schema=_WORK)
+        return pl.DataFrame(schema=WORK_SCHEMA)
     statuses = list(all_of)
-    # Every measure summed into the successors in one dense pass (the
-    # measures that do not simply sum are redone below from their own rows).
-    summed = _summed_into_successors(frames, edges, known, statuses, leave_out)
-    odd = set(known.special_all)
-    plain = summed.filter(~pl.col("measure").is_in(list(odd)))
+    # Every measure that simply sums carried into the successors in one
+    # dense pass; the others are picked out in the same pass and redone
+    # from their own rows.
+    plain, involved = _summed_into_successors(frames, edges, known, statuses, leave_out)
     if statuses:
         plain = _statuses(plain, edges, statuses)
-    parts = [plain]
-    left_out = set(leave_out)
-    wanted = [m for m in known.involved if m not in left_out]
-    involved = [_working(_rows_of(f, wanted)) for f in frames]
-    involved = [f for f in involved if f.height]
-    if involved:
-        parts.append(_by_rule(pl.concat(involved), edges, known))
-    return with_ratios_recomputed(pl.concat(parts), known.ratios)
+    parts = [(plain, True)]
+    if involved.height:
+        parts.append((_by_rule(involved, edges, known), False))
+    return pl.concat(_with_ratios(parts, known))
 
 
 def _summed_into_successors(
@@ -75,17 +67,29 @@ def _summed_into_successors(
     known: _Rules,
     statuses: list[int],
     leave_out: Sequence[int],
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One dense pass: a merged or renamed unit's rows go to its successor;
     a split unit's rows, once per successor, each taking its share (statuses
-    whole), through one stand-in unit id per edge."""
+    whole), through one stand-in unit id per edge. Returns those sums
+    (without the measures that do not simply sum) and the rows of those
+    measures and of their weights (without the measures in `leave_out`)."""
     single = edges.filter(pl.len().over("unit") == 1)
     split = edges.filter(pl.len().over("unit") > 1)
     top_row = max(int(str(f["unit"].max())) for f in frames)
     top = max(top_row, int(str(edges["unit"].max()))) + 1
     successor_of = np.full(top + split.height, -1, dtype=np.int32)
     successor_of[single["unit"].to_numpy()] = single["successor"].to_numpy()
-    parts = list(frames)
+    left_out = set(leave_out)
+    dense = DenseSums(
+        successor_of,
+        leave_out=[*left_out, *known.special_all],
+        window=known.window,
+    )
+    involved, of_split = dense.add(
+        frames,
+        pick_measures=[m for m in known.involved if m not in left_out],
+        pick_units=split["unit"].unique().to_list(),
+    )
     if split.height:
         successor_of[top:] = split["successor"].to_numpy()
         whole = [*known.odd, *statuses]
@@ -93,10 +97,6 @@ def _summed_into_successors(
             "unit", (pl.col("edge").cast(pl.Int32) + top).alias("stand_in"), "share"
         )
         # Only the split units' rows are joined (a few in a hundred).
-        split_units = split["unit"].unique().to_list()
-        of_split = pl.concat(
-            [_working(_rows_of(f, split_units, column="unit")) for f in frames]
-        )
         shares = of_split.join(stand_ins, on="unit", how="inner").select(
             "measure",
             pl.col("stand_in").alias("unit"),
@@ -108,8 +108,8 @@ def _summed_into_successors(
             "n",
             pl.lit(True).alias("estimate"),
         )
-        parts.append(shares)
-    return _dense_sums(parts, successor_of, leave_out=leave_out, window=known.window)
+        dense.add(shares)
+    return dense.sums(), involved
 
 
 def _statuses(

@@ -1,6 +1,5 @@
 """Rolling facts up a tree, level by level; phases from the years."""
 
-import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -8,17 +7,10 @@ import numpy as np
 import polars as pl
 
 from vandong.analytics.engine.arrays import changes, take
+from vandong.analytics.engine.dense import WORK_SCHEMA, DenseSums, rows_of, working
 from vandong.analytics.engine.frames import ROLLUP_SCHEMA, phase_code
 
 _KEY = ["measure", "unit", "year"]
-_WORK = {
-    "measure": pl.Int32,
-    "unit": pl.Int32,
-    "year": pl.Int32,
-    "value": pl.Float64,
-    "n": pl.Int32,
-    "estimate": pl.Boolean,
-}
 
 
 class _Rules:
@@ -75,7 +67,7 @@ def rollup(
     # Only the few rows of measures that do not simply sum are given the
     # count and estimate columns (the kernels read those when present).
     frames = [
-        f.select([pl.col(c).cast(_WORK[c]) for c in f.columns if c in _WORK])
+        _work_columns(f)
         for f in ([facts] if isinstance(facts, pl.DataFrame) else facts)
         if not f.is_empty()
     ]
@@ -95,41 +87,37 @@ def rollup(
             # Level 0 and below: the country itself, and units not in the tree.
             if level > 0:
                 own_by_level[level].append(part)
-    arrived: dict[int, list[pl.DataFrame]] = defaultdict(list)
-    aggregated: list[pl.DataFrame] = []
+    # What came up to each level, by the level it came from; True for the
+    # plain sums (rows of measures that simply sum, and nothing else).
+    arrived: dict[int, list[_Came]] = defaultdict(list)
+    aggregated: list[tuple[pl.DataFrame, bool]] = []
     for level in (4, 3, 2, 1, 0):
-        came_up = arrived.pop(level, [])
-        merged = _merge(came_up, known) if came_up else None
-        if merged is not None:
-            aggregated.append(merged)
+        merged = _merge(arrived.pop(level, []), known)
+        aggregated.extend(merged)
         if level == 0:
             break
-        parts = own_by_level.get(level, []) + ([merged] if merged is not None else [])
+        parts = own_by_level.get(level, []) + [frame for frame, _plain in merged]
         if not parts:
             continue
-        up = _up(parts, parent_of, known)
-        parent_levels = pl.Series("level", level_of[up["unit"].to_numpy()])
-        for key, part in (
-            up.with_columns(parent_levels).partition_by("level", as_dict=True).items()
-        ):
-            arrived[int(str(key[0]))].append(part.drop("level"))
-    above = pl.concat(aggregated) if aggregated else pl.DataFrame(schema=_WORK)
-    above = _ratios(above.filter(pl.col("measure") >= 0), known)
+        summed, redone = _up(parts, parent_of, known)
+        for frame, plain in ((summed, True), (redone, False)):
+            for parent_level, part in _by_parent_level(frame, level_of):
+                arrived[parent_level].append((level, part, plain))
+    above = pl.concat(_with_ratios(aggregated, known))
     if include_own:
-        own = [_working(p) for level in own_by_level.values() for p in level]
+        own = [working(p) for level in own_by_level.values() for p in level]
         above = pl.concat([*own, above])
     return above.rename({"year": "period"}).select(list(ROLLUP_SCHEMA))
 
 
-def _working(facts: pl.DataFrame) -> pl.DataFrame:
-    extra = []
-    if "n" not in facts.columns:
-        extra.append(pl.lit(1, pl.Int32).alias("n"))
-    if "estimate" not in facts.columns:
-        extra.append(pl.lit(False).alias("estimate"))
-    return facts.with_columns(extra).select(
-        [pl.col(name).cast(dtype) for name, dtype in _WORK.items()]
-    )
+def _work_columns(facts: pl.DataFrame) -> pl.DataFrame:
+    """The columns of WORK_SCHEMA that `facts` have, in its types (a frame
+    already so, a file of the store as read, is not selected again)."""
+    schema = facts.schema
+    names = [c for c in facts.columns if c in WORK_SCHEMA]
+    if len(names) == len(schema) and all(schema[c] == WORK_SCHEMA[c] for c in names):
+        return facts
+    return facts.select(pl.col(c).cast(WORK_SCHEMA[c]) for c in names)
 
 
 def _tree_arrays(units: pl.DataFrame, top_fact: int) -> tuple[np.ndarray, np.ndarray]:
@@ -149,58 +137,50 @@ def _to_parents(rows: pl.DataFrame, parent_of: np.ndarray) -> pl.DataFrame:
     return rows.with_columns(parents)
 
 
-def _merge(frames: list[pl.DataFrame], known: _Rules) -> pl.DataFrame:
-    """Rows that came up to the same level from different levels below (a
-    province gets its legacy districts' and its current communes' sums)."""
-    if len(frames) == 1:
-        return frames[0]
-    return _aggregate(_weighted_products(pl.concat(frames), known), known)
+# Rows that came up to a level: (the level they came from, rows, plain).
+_Came = tuple[int, pl.DataFrame, bool]
+
+
+def _merge(came_up: list[_Came], known: _Rules) -> list[tuple[pl.DataFrame, bool]]:
+    """The rows that came up to one level, grouped again only where they
+    came from different levels below (a province gets its legacy districts'
+    and its current communes' sums)."""
+    if len({origin for origin, _frame, _plain in came_up}) <= 1:
+        return [(frame, plain) for _origin, frame, plain in came_up]
+    rows = pl.concat([frame for _origin, frame, _plain in came_up])
+    return [(_aggregate(_weighted_products(rows, known), known), False)]
+
+
+def _by_parent_level(
+    rows: pl.DataFrame, level_of: np.ndarray
+) -> list[tuple[int, pl.DataFrame]]:
+    """The rows of each level (rows of one level, the usual case, whole)."""
+    from vandong.analytics.engine import kernels
+
+    if rows.is_empty():
+        return []
+    ids = rows["unit"].to_numpy()
+    level = kernels.uniform(level_of, ids)
+    if level != kernels.MIXED:
+        return [(level, rows)]
+    return _by_level(rows, kernels.gather(level_of, ids, -1))
 
 
 def _up(
     parts: list[pl.DataFrame], parent_of: np.ndarray, known: _Rules
-) -> pl.DataFrame:
-    """The rows summed into their parents, each measure by its rule: all of
-    them summed in one dense pass, then the few measures that do not simply
-    sum (and the weighted ones) redone from their own rows."""
-    summed = _dense_sums(parts, parent_of, window=known.window)
-    if not known.special:
-        return summed
-    involved = [_rows_of(p, known.involved) for p in parts]
-    involved = [_working(p) for p in involved if not p.is_empty()]
-    if not involved:
-        return summed
-    special = _weighted_products(pl.concat(involved), known)
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows summed into their parents, each measure by its rule: the
+    measures that simply sum in one dense pass; the few others (and the
+    weighted ones) picked out in the same pass and redone from their own
+    rows. Returns both, apart."""
+    dense = DenseSums(parent_of, leave_out=known.special_all, window=known.window)
+    involved, _ = dense.add(parts, pick_measures=known.involved)
+    summed = dense.sums()
+    if involved.is_empty():
+        return summed, involved
+    special = _weighted_products(involved, known)
     special = special.filter(pl.col("measure").is_in(known.special_all))
-    redone = _aggregate(_to_parents(special, parent_of), known)
-    plain = summed.filter(~pl.col("measure").is_in(known.special_all))
-    return pl.concat([plain, redone])
-
-
-def _rows_of(
-    rows: pl.DataFrame, ids: Sequence[int], *, column: str = "measure"
-) -> pl.DataFrame:
-    """The rows of these measures (or units): a few among many, found in
-    one compiled pass on long frames, then gathered."""
-    if rows.is_empty() or not ids:
-        return rows.clear()
-    from vandong.analytics.engine import kernels
-
-    offset = min(min(ids), 0)
-    flagged = np.zeros(max(ids) - offset + 1, dtype=np.bool_)
-    flagged[np.asarray(ids) - offset] = True
-    found = [
-        kernels.positions_of(chunk[column].to_numpy(), flagged, offset) + start
-        for start, chunk in _chunks(rows.select(column))
-    ]
-    return rows[np.concatenate(found)] if found else rows.clear()
-
-
-def _chunks(rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
-    """(first row, slice) of each chunk of a frame's first column."""
-    lengths = rows.to_series().chunk_lengths()
-    cuts = np.cumsum([0, *lengths]).tolist()
-    return [(a, rows.slice(a, b - a)) for a, b in itertools.pairwise(cuts)]
+    return summed, _aggregate(_to_parents(special, parent_of), known)
 
 
 def _by_level(
@@ -224,157 +204,6 @@ def _by_level(
         (int(levels[a]), facts.slice(a, b - a))
         for a, b in zip(starts.tolist(), ends, strict=True)
     ]
-
-
-def _dense_sums(
-    parts: pl.DataFrame | Sequence[pl.DataFrame],
-    parent_of: np.ndarray,
-    *,
-    leave_out: Sequence[int] = (),
-    window: int = 1 << 15,
-) -> pl.DataFrame:
-    """Sums into the parents by counting into a dense array of (parent,
-    measure, year) bins: no sort and no hash table, several times faster
-    than a group-by on tens of millions of rows. The bin of a row is the
-    sum of two entries of small tables (by unit, by measure) and its year,
-    and every row is added in one compiled pass; `parts` are counted into
-    the same bins, so they are never concatenated. Rows whose parent is
-    negative, and the measures in `leave_out`, are left out. Measure ids
-    are expected from -window to window (a table that size marks them); one
-    outside makes the table larger."""
-    frames = [
-        chunk
-        for p in ([parts] if isinstance(parts, pl.DataFrame) else parts)
-        if not p.is_empty()
-        for chunk in _kernel_columns(p)
-        if chunk.height
-    ]
-    if not frames:
-        return pl.DataFrame(schema=_WORK)
-    from vandong.analytics.engine import kernels  # compiled on first use
-
-    # Units outside the tree (and negative ids) have no parent: not marked.
-    unit_seen = np.zeros(len(parent_of), dtype=np.bool_)
-    offset, measure_seen, years = _survey(frames, unit_seen, window)
-    if measure_seen is None:
-        ends = [kernels.bounds(f["measure"].to_numpy()) for f in frames]
-        window = max(max(-low, high) for low, high in ends) + 1
-        offset, measure_seen, years = _survey(frames, unit_seen, window)
-        if measure_seen is None:  # sized from the bounds: never
-            raise RuntimeError("the measures' table is too small")
-    first_year, span = years[0], years[1] - years[0] + 1
-    last_measure = len(measure_seen) - 1 + offset
-    gone = np.asarray(leave_out, dtype=np.int64) - offset
-    measure_seen[gone[(gone >= 0) & (gone < len(measure_seen))]] = False
-    unit_ids = np.flatnonzero(unit_seen)
-    parents = parent_of[unit_ids].astype(np.int64)
-    has_parent = parents >= 0
-    unit_ids, parents = unit_ids[has_parent], parents[has_parent]
-    if len(unit_ids) == 0:
-        return pl.DataFrame(schema=_WORK)
-    parent_ids = np.unique(parents)
-    measure_ids = np.flatnonzero(measure_seen) + offset
-    if len(measure_ids) == 0:
-        return pl.DataFrame(schema=_WORK)
-    bins = len(measure_ids) * len(parent_ids) * span
-    if bins > _MAX_BINS:
-        rows = pl.concat([_working(f) for f in frames])
-        rows = rows.filter(pl.col("measure").is_in(measure_ids.tolist()))
-        return _sums(_to_parents(rows, parent_of).filter(pl.col("unit") >= 0))
-    # bin = (parent position * measures + measure position) * span + year
-    # offset: parent first, so that the rows of one unit (and of its
-    # siblings) fall into one small block of bins, which stays in the
-    # processor's cache.
-    measure_bin = np.full(last_measure - offset + 1, kernels.SKIP, dtype=np.int64)
-    measure_bin[measure_ids - offset] = np.arange(len(measure_ids)) * span - first_year
-    unit_bin = np.full(len(parent_of), -1, dtype=np.int64)
-    unit_bin[unit_ids] = np.searchsorted(parent_ids, parents) * (
-        len(measure_ids) * span
-    )
-    sums = np.zeros(bins, dtype=np.float64)
-    tally = np.zeros(bins, dtype=np.int64)
-    flagged = np.zeros(bins, dtype=np.bool_)
-    for f in frames:
-        kernels.accumulate(
-            measure_bin,
-            offset,
-            unit_bin,
-            tuple(f[name].to_numpy() for name in _KERNEL_COLUMNS),  # type: ignore[arg-type]
-            _counts(f),
-            _estimates(f),
-            sums,
-            tally,
-            flagged,
-        )
-    columns = kernels.cells(
-        tally, sums, flagged, measure_ids, parent_ids, span, first_year
-    )
-    return pl.DataFrame(dict(zip(_WORK, columns, strict=True)), schema=_WORK)
-
-
-_KERNEL_COLUMNS = ("measure", "unit", "year", "value")
-
-
-def _survey(
-    frames: list[pl.DataFrame], unit_seen: np.ndarray, window: int
-) -> tuple[int, np.ndarray | None, tuple[int, int]]:
-    """The units and measures of the frames marked, and their first and
-    last year; the measures' table is None when one fell outside it."""
-    from vandong.analytics.engine import kernels
-
-    measure_seen = np.zeros(2 * window + 1, dtype=np.bool_)
-    first, last = 2**31, -(2**31)
-    for f in frames:
-        low, high, outside = kernels.survey(
-            (f["unit"].to_numpy(), f["measure"].to_numpy(), f["year"].to_numpy()),
-            unit_seen,
-            measure_seen,
-            -window,
-        )
-        if outside:
-            return -window, None, (0, 0)
-        first, last = min(first, low), max(last, high)
-    return -window, measure_seen, (first, last)
-
-
-def _kernel_columns(rows: pl.DataFrame) -> list[pl.DataFrame]:
-    """The columns the kernels read, in their types, as frames of one chunk
-    each (NumPy then sees every column without a copy): a frame put
-    together from others is cut where its parts meet, not copied whole."""
-    columns = [pl.col(name).cast(_WORK[name]) for name in _KERNEL_COLUMNS]
-    columns += [pl.col(name) for name in ("n", "estimate") if name in rows.columns]
-    selected = rows.select(columns)
-    lengths = selected["unit"].chunk_lengths()
-    if len(lengths) <= 1:
-        return [selected]
-    if any(selected[c].chunk_lengths() != lengths for c in selected.columns):
-        return [selected.rechunk()]
-    return [part for _start, part in _chunks(selected)]
-
-
-_NO_COUNTS = np.zeros(0, dtype=np.int32)
-_NO_ESTIMATES = np.zeros(0, dtype=np.bool_)
-
-
-def _counts(rows: pl.DataFrame) -> np.ndarray:
-    """The rows' counts, or none when every row counts 1."""
-    if "n" not in rows.columns:
-        return _NO_COUNTS
-    n = rows["n"]
-    if n.min() == 1 and n.max() == 1:
-        return _NO_COUNTS
-    return n.cast(pl.Int32).to_numpy()
-
-
-def _estimates(rows: pl.DataFrame) -> np.ndarray:
-    """The rows' estimate flags, or none when no row is an estimate."""
-    if "estimate" not in rows.columns or not rows["estimate"].any():
-        return _NO_ESTIMATES
-    return rows["estimate"].fill_null(False).to_numpy()
-
-
-# 150 million bins of three arrays is about 2.5 GB: beyond that, a group-by.
-_MAX_BINS = 150_000_000
 
 
 def _aggregate(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
@@ -408,7 +237,7 @@ def _agg(grouped: "pl.dataframe.group_by.GroupBy", value: pl.Expr) -> pl.DataFra
         value.alias("value"),
         pl.col("n").sum().cast(pl.Int32),
         pl.col("estimate").any(),
-    ).select(list(_WORK))
+    ).select(list(WORK_SCHEMA))
 
 
 def _weighted_products(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
@@ -482,10 +311,31 @@ def _weighted_averages(grouped: pl.DataFrame, known: _Rules) -> pl.DataFrame:
     return pl.concat([grouped.filter(~is_weighted), averaged])
 
 
-def _ratios(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
-    """Ratios recomputed from their summed numerator and denominator, never
-    averaged; where those are missing the ratio keeps what came up."""
-    return with_ratios_recomputed(rows, known.ratios)
+def _with_ratios(
+    parts: Sequence[tuple[pl.DataFrame, bool]], known: _Rules
+) -> list[pl.DataFrame]:
+    """The rows with their ratios recomputed from their summed numerator
+    and denominator, never averaged (where those are missing a ratio keeps
+    what came up), and without the carried weights (measures below 0).
+    Parts marked plain hold only measures that simply sum: they are kept
+    as they are, only their numerators and denominators read."""
+    plain = [frame for frame, is_plain in parts if is_plain and frame.height]
+    others = [frame for frame, is_plain in parts if not is_plain and frame.height]
+    rows = (
+        pl.concat(others).filter(pl.col("measure") >= 0)
+        if others
+        else pl.DataFrame(schema=WORK_SCHEMA)
+    )
+    ratios = known.ratios
+    if ratios.is_empty():
+        return [*plain, rows]
+    inputs = sorted(set(ratios["num"].drop_nulls()) | set(ratios["den"].drop_nulls()))
+    read = pl.concat([*(rows_of(frame, inputs) for frame in plain), rows])
+    if read.is_empty():
+        return [*plain, rows]
+    recomputed = recompute_ratios(read, ratios).select(rows.columns)
+    is_ratio = pl.col("measure").is_in(ratios["measure"].to_list())
+    return [*plain, rows.filter(~is_ratio), recomputed]
 
 
 def with_ratios_recomputed(rows: pl.DataFrame, ratios: pl.DataFrame) -> pl.DataFrame:

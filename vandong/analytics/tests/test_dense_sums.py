@@ -7,7 +7,7 @@ import importlib
 import numpy as np
 import polars as pl
 
-rollup_module = importlib.import_module("vandong.analytics.engine.rollup")
+dense = importlib.import_module("vandong.analytics.engine.dense")
 
 
 def _rows(**columns: list[float]) -> pl.DataFrame:
@@ -18,9 +18,9 @@ def _rows(**columns: list[float]) -> pl.DataFrame:
 
 
 def _by_group_by(frames: list[pl.DataFrame], parent_of: np.ndarray, leave_out=()):
-    rows = pl.concat(
-        [rollup_module._working(f) for f in frames], how="diagonal_relaxed"
-    ).filter(~pl.col("measure").is_in(list(leave_out)))
+    rows = pl.concat([dense.working(f) for f in frames], how="diagonal_relaxed").filter(
+        ~pl.col("measure").is_in(list(leave_out))
+    )
     units = rows["unit"].to_numpy()
     inside = (units >= 0) & (units < len(parent_of))
     parents = np.where(inside, parent_of[np.where(inside, units, 0)], -1)
@@ -55,7 +55,7 @@ def test_sums_match_a_group_by_with_far_apart_measures_and_strays():
     )
     frames = [plain, counted]
     # A small window: the derived measure (1,000,002) makes the table grow.
-    summed = rollup_module._dense_sums(frames, PARENT_OF, window=16)
+    summed = dense.dense_sums(frames, PARENT_OF, window=16)
     expected = _by_group_by(frames, PARENT_OF)
     assert summed.sort("measure", "unit", "year").equals(expected)
     # Unit 5 (no parent), 99 (outside the tree) and -2 were left out.
@@ -69,7 +69,7 @@ def test_measures_left_out_are_not_summed():
         year=[2020, 2020, 2020, 2020],
         value=[1.0, 2.0, 3.0, 4.0],
     )
-    summed = rollup_module._dense_sums([rows], PARENT_OF, leave_out=[8])
+    summed = dense.dense_sums([rows], PARENT_OF, leave_out=[8])
     assert summed.sort("unit").select("measure", "unit", "value").rows() == [
         (3, 10, 1.0),
         (3, 11, 4.0),
@@ -87,8 +87,40 @@ def test_a_frame_of_several_chunks_is_summed_whole():
     ]
     chunked = pl.concat(parts, rechunk=False)
     assert chunked["unit"].n_chunks() == 3
-    summed = rollup_module._dense_sums(chunked, PARENT_OF)
+    summed = dense.dense_sums(chunked, PARENT_OF)
     assert summed.sort("unit").select("unit", "value").rows() == [
         (10, 5.0),
         (11, 2.0),
     ]
+
+
+def test_rows_picked_in_the_survey_are_those_of_the_measures_and_units_asked():
+    rows = _rows(
+        measure=[3, 8, 8, 3, 1_000_002],
+        unit=[1, 2, 3, 4, 3],
+        year=[2020, 2020, 2021, 2020, 2022],
+        value=[1.0, 2.0, 3.0, 4.0, 5.0],
+    )
+    other = _rows(measure=[8], unit=[4], year=[2019], value=[6.0])
+    sums = dense.DenseSums(PARENT_OF, leave_out=[8], window=16)
+    # The derived measure is outside the window: the table grows, and the
+    # rows are surveyed again without being picked twice.
+    by_measure, by_unit = sums.add(
+        [rows, other], pick_measures=[8, 1_000_002], pick_units=[3]
+    )
+    assert by_measure.columns == list(dense.WORK_SCHEMA)
+    assert sorted(by_measure.select("measure", "unit", "value").rows()) == [
+        (8, 2, 2.0),
+        (8, 3, 3.0),
+        (8, 4, 6.0),
+        (1_000_002, 3, 5.0),
+    ]
+    assert sorted(by_unit.select("measure", "value").rows()) == [
+        (8, 3.0),
+        (1_000_002, 5.0),
+    ]
+    # Picking does not change the sums: measure 8 is still left out.
+    summed = sums.sums()
+    assert summed.sort("measure", "unit", "year").equals(
+        _by_group_by([rows, other], PARENT_OF, leave_out=[8])
+    )
