@@ -7,7 +7,13 @@ import numpy as np
 import polars as pl
 
 from vandong.analytics.engine.arrays import changes, take
-from vandong.analytics.engine.dense import WORK_SCHEMA, DenseSums, rows_of, working
+from vandong.analytics.engine.dense import (
+    WORK_SCHEMA,
+    DenseSums,
+    dense_sums,
+    rows_of,
+    working,
+)
 from vandong.analytics.engine.frames import ROLLUP_SCHEMA, phase_code
 
 _KEY = ["measure", "unit", "year"]
@@ -229,7 +235,15 @@ def _aggregate(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
 
 
 def _sums(rows: pl.DataFrame) -> pl.DataFrame:
-    return _agg(rows.group_by(_KEY), pl.col("value").sum())
+    """Rows summed by (measure, unit, year): dense sums of each unit into
+    itself (rows of negative units are left out)."""
+    if rows.is_empty():
+        return pl.DataFrame(schema=WORK_SCHEMA)
+    top = int(rows["unit"].max())  # type: ignore[arg-type]
+    itself = np.arange(max(top, 0) + 1, dtype=np.int32)
+    low, high = rows["measure"].min(), rows["measure"].max()
+    window = max(-int(low), int(high)) + 1  # type: ignore[arg-type]
+    return dense_sums(rows, itself, window=window)
 
 
 def _agg(grouped: "pl.dataframe.group_by.GroupBy", value: pl.Expr) -> pl.DataFrame:
