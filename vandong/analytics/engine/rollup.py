@@ -258,9 +258,55 @@ def _weighted_products(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
     """Before grouping: each weighted measure's value times its weight, and
     the weight itself as measure -m, so that both simply sum. The weight is
     the weight measure's own figure for reported rows, and the carried sum
-    of weights for rows that came up from below."""
-    if not known.weights:
+    of weights for rows that came up from below (where any row carries one).
+    Rows without a positive weight are left out."""
+    if not known.weights or rows.is_empty():
         return rows
+    measures = rows["measure"].to_numpy()
+    ids = np.fromiter(known.weights, dtype=np.int64)
+    is_weighted = np.isin(measures, ids)
+    if not is_weighted.any():
+        return rows
+    is_carried = np.isin(measures, -ids)
+    with_carried = set((-np.unique(measures[is_carried])).tolist())
+    units = rows["unit"].to_numpy().astype(np.int64)
+    years = rows["year"].to_numpy().astype(np.int64)
+    span = int(years.max() - years.min()) + 1
+    # One integer per (unit, year): the weights are found by a binary
+    # search over the sorted keys of their rows, not by a join.
+    keys = (units - units.min()) * span + (years - years.min())
+    values = rows["value"].to_numpy()
+    weights = np.full(len(rows), np.nan)
+    for measure, weight in known.weights.items():
+        source = -measure if measure in with_carried else weight
+        targets = np.flatnonzero(is_weighted & (measures == measure))
+        sources = np.flatnonzero(measures == source)
+        if len(targets) == 0 or len(sources) == 0:
+            continue
+        order = np.argsort(keys[sources], kind="stable")
+        sorted_keys = keys[sources][order]
+        if bool((sorted_keys[1:] == sorted_keys[:-1]).any()):
+            # A weight twice for one unit and year (rows from two levels
+            # met): each pairing counts, as a join gives them.
+            return _weighted_products_joined(rows, known)
+        at = np.minimum(np.searchsorted(sorted_keys, keys[targets]), len(order) - 1)
+        found = sorted_keys[at] == keys[targets]
+        weights[targets[found]] = values[sources[order[at[found]]]]
+    positive = np.flatnonzero(~np.isnan(weights) & (weights > 0))
+    weighted = rows[positive]
+    weight = pl.Series("value", weights[positive])
+    return pl.concat(
+        [
+            rows.filter(pl.Series(~is_weighted & ~is_carried)),
+            weighted.with_columns(pl.col("value") * weight),
+            weighted.with_columns(-pl.col("measure"), weight),
+        ]
+    )
+
+
+def _weighted_products_joined(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
+    """`_weighted_products` by joins, for rows where a unit and year may
+    have a weight twice."""
     is_weighted = pl.col("measure").is_in(list(known.weights))
     values = rows.filter(is_weighted)
     if values.is_empty():
