@@ -30,7 +30,9 @@ def _rows(rows: list[tuple[int, int, int, float]]) -> pl.DataFrame:
     )
 
 
-def _both(rows: pl.DataFrame) -> tuple[list[tuple], list[tuple]]:
+def _both(
+    rows: pl.DataFrame,
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     known = rollup_module._Rules(RULES)
     fast = rollup_module._weighted_products(rows, known)
     joined = rollup_module._weighted_products_joined(rows, known)
