@@ -3,6 +3,7 @@ keys, against the joins they replace: own weights, carried weights, weights
 missing, zero or unknown, and a weight twice (which falls back to joins)."""
 
 import importlib
+from typing import Any
 
 import polars as pl
 
@@ -32,7 +33,7 @@ def _rows(rows: list[tuple[int, int, int, float]]) -> pl.DataFrame:
 
 def _both(
     rows: pl.DataFrame,
-) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     known = rollup_module._Rules(RULES)
     fast = rollup_module._weighted_products(rows, known)
     joined = rollup_module._weighted_products_joined(rows, known)
