@@ -86,9 +86,16 @@ def current_rows(
     # Kept apart for the rollup: each of one level, so never partitioned.
     mapped_parts = [
         map_to_successors(
-            commune_rows, commune_edges, rules, all_of=yes_no, leave_out=derived
+            commune_rows,
+            commune_edges,
+            rules,
+            all_of=yes_no,
+            leave_out=derived,
+            group_of=tree.root_of,
         ),
-        map_to_successors(high, province_edges, rules, all_of=yes_no),
+        map_to_successors(
+            high, province_edges, rules, all_of=yes_no, group_of=tree.root_of
+        ),
     ]
     mapped = pl.concat(mapped_parts)
     current_units = tree.units.filter(pl.col("current"))
@@ -114,6 +121,7 @@ def current_rows(
         tree.frame(current_only=True),
         rules,
         include_own=False,
+        group_of=tree.root_of,
     )
     rows = pl.concat(
         [carried.rename({"year": "period"}).select(list(ROLLUP_SCHEMA)), above]

@@ -2,6 +2,8 @@
 the rows rolled up on each tree, with the provinces' and the country's in
 `top`."""
 
+import itertools
+from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,6 +12,8 @@ import numpy as np
 import polars as pl
 
 from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA, rollup
+from vandong.analytics.engine.arrays import changes
+from vandong.analytics.engine.dense import chunks
 from vandong.analytics.store import TOP, Store
 from vandong.analytics.tree import LEVELS, REFORM_YEAR, Tree
 
@@ -197,13 +201,8 @@ def write_roots(
     levels = tree.levels(units)
     # The country's rows (and those of units outside the tree) go to no
     # province's file: root -1.
-    files = np.where(levels >= 1, tree.roots(units), -1)
-    keyed = rows.with_columns(pl.Series("root", files, pl.Int32))
-    parts = {
-        int(str(root)): part.drop("root")
-        for (root,), part in keyed.partition_by("root", as_dict=True).items()
-        if int(str(root)) >= 0
-    }
+    files = np.where(levels >= 1, tree.roots(units), -1).astype(np.int32)
+    parts = _by_file(rows, files)
     if years is not None:
         for root in roots or []:
             previous = store.read(store.rows_path(name, root))
@@ -218,7 +217,42 @@ def write_roots(
         store.write(store.rows_path(name, root), part)
     for root in set(roots or []) - set(parts):
         store.remove(store.rows_path(name, root))
-    return keyed.filter(pl.Series(levels == 1))
+    provinces = levels == 1
+    return rows.filter(pl.Series(provinces)).with_columns(
+        pl.Series("root", files[provinces], pl.Int32)
+    )
+
+
+def _by_file(rows: pl.DataFrame, files: np.ndarray) -> dict[int, pl.DataFrame]:
+    """The rows of each province's file (`files`: the row's province, -1
+    for none). A chunk whose rows come in long runs of one province (the
+    rollup's sums do) is cut into slices, not copied; any other partitioned."""
+    pieces: dict[int, list[pl.DataFrame]] = defaultdict(list)
+    for start, chunk in _aligned_chunks(rows):
+        mine = files[start : start + chunk.height]
+        cuts = changes(mine)
+        if len(cuts) * _RUN < len(mine):
+            bounds = [0, *cuts.tolist(), len(mine)]
+            for a, b in itertools.pairwise(bounds):
+                pieces[int(mine[a])].append(chunk.slice(a, b - a))
+            continue
+        keyed = chunk.with_columns(pl.Series("root", mine, pl.Int32))
+        for (root,), part in keyed.partition_by("root", as_dict=True).items():
+            pieces[int(str(root))].append(part.drop("root"))
+    return {root: pl.concat(p) for root, p in pieces.items() if root >= 0}
+
+
+# Runs this long on average, or longer, are sliced rather than partitioned.
+_RUN = 256
+
+
+def _aligned_chunks(rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
+    """(first row, slice) of each chunk, when every column is cut in the
+    same places; else the whole frame as one."""
+    lengths = rows.to_series().chunk_lengths()
+    if any(rows[c].chunk_lengths() != lengths for c in rows.columns):
+        return [(0, rows)]
+    return [(start, chunk) for start, chunk in chunks(rows) if chunk.height]
 
 
 def province_facts(

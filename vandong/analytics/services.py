@@ -283,6 +283,7 @@ class _BatchWork:
             tree.frame(),
             self.rules,
             include_own=False,
+            group_of=tree.root_of,
         )
         current, judged = current_rows(
             facts,

@@ -57,8 +57,13 @@ class DenseSums:
         *,
         leave_out: Sequence[int] = (),
         window: int = 1 << 15,
+        group_of: np.ndarray | None = None,
     ) -> None:
         self.parent_of = parent_of
+        # The parents' cells come out in runs of one group (group_of[parent],
+        # a province), so that they are cut into the groups' files without
+        # a partition.
+        self.group_of = group_of
         self.leave_out = leave_out
         self.window = window
         self.unit_seen = np.zeros(len(parent_of), dtype=np.bool_)
@@ -135,7 +140,15 @@ class DenseSums:
         measure_ids = np.flatnonzero(measure_seen) + offset
         if len(unit_ids) == 0 or len(measure_ids) == 0:
             return empty
-        parent_ids = np.unique(parents)
+        by_id = np.unique(parents)
+        position = np.arange(len(by_id))
+        parent_ids = by_id
+        if self.group_of is not None:
+            from vandong.analytics.engine.arrays import take
+
+            order = np.argsort(take(self.group_of, by_id), kind="stable")
+            parent_ids = by_id[order]
+            position[order] = np.arange(len(by_id))
         first_year, span = self.first_year, self.last_year - self.first_year + 1
         bins = len(measure_ids) * len(parent_ids) * span
         if bins > _MAX_BINS:
@@ -149,7 +162,7 @@ class DenseSums:
             np.arange(len(measure_ids)) * span - first_year
         )
         unit_bin = np.full(len(self.parent_of), -1, dtype=np.int64)
-        unit_bin[unit_ids] = np.searchsorted(parent_ids, parents) * (
+        unit_bin[unit_ids] = position[np.searchsorted(by_id, parents)] * (
             len(measure_ids) * span
         )
         sums = np.zeros(bins, dtype=np.float64)
@@ -211,9 +224,10 @@ def dense_sums(
     *,
     leave_out: Sequence[int] = (),
     window: int = 1 << 15,
+    group_of: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """`parts` summed into their parents (see DenseSums)."""
-    dense = DenseSums(parent_of, leave_out=leave_out, window=window)
+    dense = DenseSums(parent_of, leave_out=leave_out, window=window, group_of=group_of)
     dense.add(parts)
     return dense.sums()
 

@@ -28,6 +28,7 @@ def map_to_successors(
     *,
     all_of: Sequence[int] = (),
     leave_out: Sequence[int] = (),
+    group_of: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """The figures of legacy units (`rows`: measure, unit, year, value[, n,
     estimate]; one frame or several never put together) as facts of their
@@ -41,6 +42,8 @@ def map_to_successors(
     part without the figure counts as no): a status is judged again on the
     merged unit, not added up, and never inherited from one part. Rows of
     units without an edge, and of the measures in `leave_out`, are left out.
+    With `group_of` (each unit's group, its province), the sums come out in
+    runs of one group.
     """
     known = _Rules(rules)
     frames = [
@@ -52,7 +55,9 @@ def map_to_successors(
     # Every measure that simply sums carried into the successors in one
     # dense pass; the others are picked out in the same pass and redone
     # from their own rows.
-    plain, involved = _summed_into_successors(frames, edges, known, statuses, leave_out)
+    plain, involved = _summed_into_successors(
+        frames, edges, known, statuses, leave_out, group_of
+    )
     if statuses:
         plain = _statuses(plain, edges, statuses)
     parts = [(plain, True)]
@@ -67,6 +72,7 @@ def _summed_into_successors(
     known: _Rules,
     statuses: list[int],
     leave_out: Sequence[int],
+    group_of: np.ndarray | None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One dense pass: a merged or renamed unit's rows go to its successor;
     a split unit's rows, once per successor, each taking its share (statuses
@@ -84,6 +90,9 @@ def _summed_into_successors(
         successor_of,
         leave_out=[*left_out, *known.special_all],
         window=known.window,
+        group_of=None
+        if group_of is None
+        else _groups_of_successors(group_of, successor_of),
     )
     involved, of_split = dense.add(
         frames,
@@ -110,6 +119,15 @@ def _summed_into_successors(
         )
         dense.add(shares)
     return dense.sums(), involved
+
+
+def _groups_of_successors(group_of: np.ndarray, successor_of: np.ndarray) -> np.ndarray:
+    """The group table extended to the successor ids (DenseSums orders its
+    parents, here the successors, by it)."""
+    top = max(len(group_of), int(successor_of.max(initial=0)) + 1)
+    groups = np.full(top, -1, dtype=np.int64)
+    groups[: len(group_of)] = group_of
+    return groups
 
 
 def _statuses(

@@ -56,6 +56,7 @@ def rollup(
     rules: pl.DataFrame,
     *,
     include_own: bool = True,
+    group_of: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Every measure of `facts` at its own unit and at every ancestor up to
     the country (unit 0), for every year (ROLLUP_SCHEMA, `period` = year).
@@ -65,7 +66,9 @@ def rollup(
     not in `units` are left out. A measure is reported at one level: a
     unit's own figure is never merged with the sum of its children's.
     Without `include_own`, only the rows computed above the facts' own
-    units (the store keeps the facts apart).
+    units (the store keeps the facts apart). With `group_of` (a table of
+    each unit's group, its province), the sums come out in runs of one
+    group.
     """
     from vandong.analytics.engine import kernels  # compiled on first use
 
@@ -105,7 +108,7 @@ def rollup(
         parts = own_by_level.get(level, []) + [frame for frame, _plain in merged]
         if not parts:
             continue
-        summed, redone = _up(parts, parent_of, known)
+        summed, redone = _up(parts, parent_of, known, group_of)
         for frame, plain in ((summed, True), (redone, False)):
             for parent_level, part in _by_parent_level(frame, level_of):
                 arrived[parent_level].append((level, part, plain))
@@ -173,13 +176,21 @@ def _by_parent_level(
 
 
 def _up(
-    parts: list[pl.DataFrame], parent_of: np.ndarray, known: _Rules
+    parts: list[pl.DataFrame],
+    parent_of: np.ndarray,
+    known: _Rules,
+    group_of: np.ndarray | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows summed into their parents, each measure by its rule: the
     measures that simply sum in one dense pass; the few others (and the
     weighted ones) picked out in the same pass and redone from their own
     rows. Returns both, apart."""
-    dense = DenseSums(parent_of, leave_out=known.special_all, window=known.window)
+    dense = DenseSums(
+        parent_of,
+        leave_out=known.special_all,
+        window=known.window,
+        group_of=group_of,
+    )
     involved, _ = dense.add(parts, pick_measures=known.involved)
     summed = dense.sums()
     if involved.is_empty():
