@@ -40,7 +40,8 @@ def current_rows(
     current units (a legacy commune's onto its successors; figures reported
     for a whole district or province onto the current province), the current
     units counted in every year, their statuses then judged again (unless
-    `judged` gives them), and everything rolled up from them. Returns the
+    `judged` gives them), and everything rolled up from them to the
+    provinces (the caller sums the country from all of them). Returns the
     rows and the statuses judged.
 
     `facts` come by province and level (`file_slices`); the facts of tens of
@@ -122,6 +123,8 @@ def current_rows(
         rules,
         include_own=False,
         group_of=tree.root_of,
+        # The country is summed from all the provinces, by the caller.
+        top=1,
     )
     rows = pl.concat(
         [carried.rename({"year": "period"}).select(list(ROLLUP_SCHEMA)), above]

@@ -101,7 +101,7 @@ def rebuild(
     store = store or Store()
     report = RebuildReport(cold=cold)
     warming = _warm_up_kernels()
-    with store.lock(), _no_cycle_collection():
+    with store.lock():
         steps = _Steps(store, progress, report)
         try:
             manifest = store.manifest()
@@ -132,7 +132,8 @@ def rebuild(
             # The statuses are judged again only when not read from the store.
             specs = commune_specs() if judged is None else []
             work = _BatchWork(store, tree, edges, registry, rules, years, judged, specs)
-            done = _roll_up(work, _batches(tree, edges, roots), facts, steps)
+            with _no_cycle_collection():
+                done = _roll_up(work, _batches(tree, edges, roots), facts, steps)
             del facts
             steps.done("rollup", "Tổng hợp hai cây / rolled up both trees")
             if not report.cold:
@@ -284,6 +285,8 @@ class _BatchWork:
             self.rules,
             include_own=False,
             group_of=tree.root_of,
+            # The country is summed from every batch's provinces.
+            top=1,
         )
         current, judged = current_rows(
             facts,
@@ -408,7 +411,8 @@ def refresh(
             facts_done = writer.submit(
                 rewrite_facts, store, tree, fresh, written, wanted_years
             )
-            legacy = rollup(fresh, tree.frame(), rules, include_own=False)
+            # Up to the provinces: write_tree sums the country from them all.
+            legacy = rollup(fresh, tree.frame(), rules, include_own=False, top=1)
             legacy_done = writer.submit(
                 write_tree,
                 store,

@@ -130,14 +130,13 @@ class DenseSums:
         if not self.frames:
             return empty
         offset = -self.window
-        measure_seen = self.measure_seen.copy()
-        gone = np.asarray(self.leave_out, dtype=np.int64) - offset
-        measure_seen[gone[(gone >= 0) & (gone < len(measure_seen))]] = False
+        measure_ids = np.flatnonzero(self.measure_seen) + offset
+        if len(self.leave_out):
+            measure_ids = measure_ids[~np.isin(measure_ids, self.leave_out)]
         unit_ids = np.flatnonzero(self.unit_seen)
         parents = self.parent_of[unit_ids].astype(np.int64)
         has_parent = parents >= 0
         unit_ids, parents = unit_ids[has_parent], parents[has_parent]
-        measure_ids = np.flatnonzero(measure_seen) + offset
         if len(unit_ids) == 0 or len(measure_ids) == 0:
             return empty
         by_id = np.unique(parents)
@@ -157,9 +156,9 @@ class DenseSums:
         # year offset: parent first, so that the rows of one unit (and of its
         # siblings) fall into one small block of cells, which stays in the
         # processor's cache.
-        measure_bin = np.full(len(measure_seen), kernels.SKIP, dtype=np.int64)
+        measure_bin = np.zeros(len(self.measure_seen), dtype=np.int64)
         measure_bin[measure_ids - offset] = (
-            np.arange(len(measure_ids)) * span - first_year
+            np.arange(len(measure_ids)) * span - first_year + kernels.SHIFT
         )
         unit_bin = np.full(len(self.parent_of), -1, dtype=np.int64)
         unit_bin[unit_ids] = position[np.searchsorted(by_id, parents)] * (

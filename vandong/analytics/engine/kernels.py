@@ -13,8 +13,11 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-# A measure's bin offset when its rows are left out.
-SKIP = -(2**62)
+# A measure's entry in the table of bin offsets is its offset plus SHIFT,
+# so that 0, what a fresh table holds, leaves its rows out: the table is
+# never filled (the operating system gives zeroed pages, and only the pages
+# of the measures present are touched).
+SHIFT = 2**40
 
 
 def _read_only(values: np.ndarray) -> np.ndarray:
@@ -38,7 +41,7 @@ def accumulate(
 ) -> None:
     """Each row (`columns`: measure, unit, year, value) added into its bin:
     unit_bin[unit] (negative, or a unit outside the table: the row is left
-    out) + measure_bin[measure - offset] (SKIP, or a measure outside the
+    out) + measure_bin[measure - offset] - SHIFT (0, or a measure outside the
     table: left out) + year. `counts` empty: each row counts 1; `estimates`
     empty: none is an estimate."""
     measures, units, years, values = (_read_only(c) for c in columns)
@@ -205,9 +208,9 @@ def _accumulate(
         if m < 0 or m >= measure_size:
             continue
         at = measure_bin[m]
-        if at == SKIP:
+        if at == 0:
             continue
-        b = base + at + years[i]
+        b = base + at - SHIFT + years[i]
         sums[b] += values[i]
         tally[b] += counts[i] if has_counts else 1
         if has_estimates and estimates[i]:

@@ -57,6 +57,7 @@ def rollup(
     *,
     include_own: bool = True,
     group_of: np.ndarray | None = None,
+    top: int = 0,
 ) -> pl.DataFrame:
     """Every measure of `facts` at its own unit and at every ancestor up to
     the country (unit 0), for every year (ROLLUP_SCHEMA, `period` = year).
@@ -68,7 +69,8 @@ def rollup(
     Without `include_own`, only the rows computed above the facts' own
     units (the store keeps the facts apart). With `group_of` (a table of
     each unit's group, its province), the sums come out in runs of one
-    group.
+    group. `top`: the highest level summed into (1: the provinces, when the
+    country is summed later from all of them).
     """
     from vandong.analytics.engine import kernels  # compiled on first use
 
@@ -80,8 +82,8 @@ def rollup(
         for f in ([facts] if isinstance(facts, pl.DataFrame) else facts)
         if not f.is_empty()
     ]
-    top = max((int(f["unit"].max()) for f in frames), default=0)  # type: ignore[arg-type]
-    parent_of, level_of = _tree_arrays(units, top)
+    last_unit = max((int(f["unit"].max()) for f in frames), default=0)  # type: ignore[arg-type]
+    parent_of, level_of = _tree_arrays(units, last_unit)
     own_by_level: dict[int, list[pl.DataFrame]] = defaultdict(list)
     for frame in frames:
         ids = frame["unit"].to_numpy()
@@ -103,7 +105,7 @@ def rollup(
     for level in (4, 3, 2, 1, 0):
         merged = _merge(arrived.pop(level, []), known)
         aggregated.extend(merged)
-        if level == 0:
+        if level <= top:
             break
         parts = own_by_level.get(level, []) + [frame for frame, _plain in merged]
         if not parts:
