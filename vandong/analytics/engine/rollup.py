@@ -282,29 +282,20 @@ def _weighted_products(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
         return rows
     is_carried = np.isin(measures, -ids)
     with_carried = set((-np.unique(measures[is_carried])).tolist())
-    units = rows["unit"].to_numpy().astype(np.int64)
-    years = rows["year"].to_numpy().astype(np.int64)
-    span = int(years.max() - years.min()) + 1
-    # One integer per (unit, year): the weights are found by a binary
-    # search over the sorted keys of their rows, not by a join.
-    keys = (units - units.min()) * span + (years - years.min())
+    keys = _unit_year_keys(rows)
     values = rows["value"].to_numpy()
     weights = np.full(len(rows), np.nan)
     for measure, weight in known.weights.items():
         source = -measure if measure in with_carried else weight
         targets = np.flatnonzero(is_weighted & (measures == measure))
         sources = np.flatnonzero(measures == source)
-        if len(targets) == 0 or len(sources) == 0:
-            continue
-        order = np.argsort(keys[sources], kind="stable")
-        sorted_keys = keys[sources][order]
-        if bool((sorted_keys[1:] == sorted_keys[:-1]).any()):
+        found = _find(keys[targets], keys[sources])
+        if found is None:
             # A weight twice for one unit and year (rows from two levels
             # met): each pairing counts, as a join gives them.
             return _weighted_products_joined(rows, known)
-        at = np.minimum(np.searchsorted(sorted_keys, keys[targets]), len(order) - 1)
-        found = sorted_keys[at] == keys[targets]
-        weights[targets[found]] = values[sources[order[at[found]]]]
+        hit = found >= 0
+        weights[targets[hit]] = values[sources[found[hit]]]
     positive = np.flatnonzero(~np.isnan(weights) & (weights > 0))
     weighted = rows[positive]
     weight = pl.Series("value", weights[positive])
@@ -365,13 +356,36 @@ def _weighted_products_joined(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame
 
 
 def _weighted_averages(grouped: pl.DataFrame, known: _Rules) -> pl.DataFrame:
-    """After grouping: sum(value * weight) / sum(weight)."""
-    if not known.weights:
+    """After grouping: sum(value * weight) / sum(weight) (rows without their
+    summed weight are left out)."""
+    if not known.weights or grouped.is_empty():
         return grouped
+    measures = grouped["measure"].to_numpy()
+    ids = np.fromiter(known.weights, dtype=np.int64)
+    is_weighted = np.isin(measures, ids)
+    if not is_weighted.any():
+        return grouped
+    keys = _unit_year_keys(grouped)
+    products, weights = [], []
+    for measure in known.weights:
+        mine = np.flatnonzero(measures == measure)
+        found = _find(keys[mine], keys[measures == -measure])
+        if found is None:
+            return _weighted_averages_joined(grouped, known)
+        hit = found >= 0
+        products.append(mine[hit])
+        weights.append(np.flatnonzero(measures == -measure)[found[hit]])
+    product_rows = np.concatenate(products)
+    weight = grouped["value"].to_numpy()[np.concatenate(weights)]
+    averaged = grouped[product_rows].with_columns(pl.col("value") / weight)
+    return pl.concat([grouped.filter(pl.Series(~is_weighted)), averaged])
+
+
+def _weighted_averages_joined(grouped: pl.DataFrame, known: _Rules) -> pl.DataFrame:
+    """`_weighted_averages` by a join, where a unit and year may have a
+    summed weight twice."""
     is_weighted = pl.col("measure").is_in(list(known.weights))
     products = grouped.filter(is_weighted)
-    if products.is_empty():
-        return grouped
     weights = grouped.filter(pl.col("measure").is_in(known.carried)).select(
         (-pl.col("measure")).alias("measure"),
         "unit",
@@ -382,6 +396,26 @@ def _weighted_averages(grouped: pl.DataFrame, known: _Rules) -> pl.DataFrame:
         "measure", "unit", "year", pl.col("value") / pl.col("w"), "n", "estimate"
     )
     return pl.concat([grouped.filter(~is_weighted), averaged])
+
+
+def _unit_year_keys(rows: pl.DataFrame) -> np.ndarray:
+    """One integer per (unit, year) of the rows."""
+    units = rows["unit"].to_numpy().astype(np.int64)
+    years = rows["year"].to_numpy().astype(np.int64)
+    return (units << 32) + (years + 2**31)
+
+
+def _find(keys: np.ndarray, among: np.ndarray) -> np.ndarray | None:
+    """The position in `among` of each key (-1 where absent), by a binary
+    search over its sorted keys; None when `among` has a key twice."""
+    if len(among) == 0:
+        return np.full(len(keys), -1, dtype=np.int64)
+    order = np.argsort(among, kind="stable")
+    ordered = among[order]
+    if bool((ordered[1:] == ordered[:-1]).any()):
+        return None
+    at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
+    return np.where(ordered[at] == keys, order[at], -1)
 
 
 def _with_ratios(
@@ -406,9 +440,46 @@ def _with_ratios(
     read = pl.concat([*(rows_of(frame, inputs) for frame in plain), rows])
     if read.is_empty():
         return [*plain, rows]
-    recomputed = recompute_ratios(read, ratios).select(rows.columns)
+    recomputed = _ratios_by_keys(read, ratios)
+    if recomputed is None:  # a figure twice for one unit and year
+        recomputed = recompute_ratios(read, ratios)
+    recomputed = recomputed.select(rows.columns)
     is_ratio = pl.col("measure").is_in(ratios["measure"].to_list())
     return [*plain, rows.filter(~is_ratio), recomputed]
+
+
+def _ratios_by_keys(rows: pl.DataFrame, ratios: pl.DataFrame) -> pl.DataFrame | None:
+    """`recompute_ratios` of yearly working rows, each numerator matched
+    with its denominator by a binary search over (unit, year) keys rather
+    than joins; None when a measure has two rows for one unit and year."""
+    measures = rows["measure"].to_numpy()
+    keys = _unit_year_keys(rows)
+    values = rows["value"].to_numpy()
+    estimates = rows["estimate"].to_numpy()
+    computed: list[pl.DataFrame] = []
+    kept: list[np.ndarray] = []
+    for ratio, num, den, factor in ratios.select(
+        "measure", "num", "den", "factor"
+    ).iter_rows():
+        nums = np.flatnonzero(measures == num)
+        dens = np.flatnonzero(measures == den)
+        found = _find(keys[nums], keys[dens])
+        if found is None or _find(keys[nums], keys[nums]) is None:
+            return None
+        hit = found >= 0
+        nums, dens = nums[hit], dens[found[hit]]
+        positive = values[dens] > 0
+        nums, dens = nums[positive], dens[positive]
+        computed.append(
+            rows[nums].with_columns(
+                pl.lit(ratio, pl.Int32).alias("measure"),
+                pl.Series("value", factor * values[nums] / values[dens]),
+                pl.Series("estimate", estimates[nums] | estimates[dens]),
+            )
+        )
+        mine = np.flatnonzero(measures == ratio)
+        kept.append(mine[~np.isin(keys[mine], keys[nums])])
+    return pl.concat([*computed, rows[np.concatenate(kept)]])
 
 
 def with_ratios_recomputed(rows: pl.DataFrame, ratios: pl.DataFrame) -> pl.DataFrame:
