@@ -440,46 +440,9 @@ def _with_ratios(
     read = pl.concat([*(rows_of(frame, inputs) for frame in plain), rows])
     if read.is_empty():
         return [*plain, rows]
-    recomputed = _ratios_by_keys(read, ratios)
-    if recomputed is None:  # a figure twice for one unit and year
-        recomputed = recompute_ratios(read, ratios)
-    recomputed = recomputed.select(rows.columns)
+    recomputed = recompute_ratios(read, ratios).select(rows.columns)
     is_ratio = pl.col("measure").is_in(ratios["measure"].to_list())
     return [*plain, rows.filter(~is_ratio), recomputed]
-
-
-def _ratios_by_keys(rows: pl.DataFrame, ratios: pl.DataFrame) -> pl.DataFrame | None:
-    """`recompute_ratios` of yearly working rows, each numerator matched
-    with its denominator by a binary search over (unit, year) keys rather
-    than joins; None when a measure has two rows for one unit and year."""
-    measures = rows["measure"].to_numpy()
-    keys = _unit_year_keys(rows)
-    values = rows["value"].to_numpy()
-    estimates = rows["estimate"].to_numpy()
-    computed: list[pl.DataFrame] = []
-    kept: list[np.ndarray] = []
-    for ratio, num, den, factor in ratios.select(
-        "measure", "num", "den", "factor"
-    ).iter_rows():
-        nums = np.flatnonzero(measures == num)
-        dens = np.flatnonzero(measures == den)
-        found = _find(keys[nums], keys[dens])
-        if found is None or _find(keys[nums], keys[nums]) is None:
-            return None
-        hit = found >= 0
-        nums, dens = nums[hit], dens[found[hit]]
-        positive = values[dens] > 0
-        nums, dens = nums[positive], dens[positive]
-        computed.append(
-            rows[nums].with_columns(
-                pl.lit(ratio, pl.Int32).alias("measure"),
-                pl.Series("value", factor * values[nums] / values[dens]),
-                pl.Series("estimate", estimates[nums] | estimates[dens]),
-            )
-        )
-        mine = np.flatnonzero(measures == ratio)
-        kept.append(mine[~np.isin(keys[mine], keys[nums])])
-    return pl.concat([*computed, rows[np.concatenate(kept)]])
 
 
 def with_ratios_recomputed(rows: pl.DataFrame, ratios: pl.DataFrame) -> pl.DataFrame:
