@@ -1,8 +1,7 @@
 """Figures matched by a binary search over (unit, year) keys, against the
 joins they replace: weighted measures turned into sums (own weights,
 carried weights, weights missing or zero, a weight twice, which falls back
-to the joins), weighted averages taken again, and ratios recomputed from
-their numerator and denominator."""
+to the joins) and weighted averages taken again."""
 
 import importlib
 from typing import Any
