@@ -98,7 +98,18 @@ def rebuild(
     it), one per core at a time: a batch's arrays stay small enough for the
     processor's caches. The country is summed from the provinces' rows at
     the end."""
-    store = store or Store()
+    with contextlib.ExitStack() as paused:
+        # From the store, the cycle collector is paused from the start:
+        # loading the kernels makes enough objects to set off a full
+        # collection. A cold read lets it run (its frames are large).
+        if not cold:
+            paused.enter_context(_no_cycle_collection())
+        return _rebuild(cold, progress, store or Store(), paused.close)
+
+
+def _rebuild(
+    cold: bool, progress: Progress | None, store: Store, resume: Callable[[], None]
+) -> RebuildReport:
     report = RebuildReport(cold=cold)
     warming = _warm_up_kernels()
     with store.lock():
@@ -111,6 +122,7 @@ def rebuild(
             facts: pl.DataFrame | None = None
             judged: pl.DataFrame | None = None
             if report.cold:
+                resume()  # the collector, for the read
                 store.clear()
                 registry = Registry()
                 facts = _extract(registry, tree, extract.Scope())
