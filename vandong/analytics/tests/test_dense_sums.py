@@ -124,3 +124,17 @@ def test_rows_picked_in_the_survey_are_those_of_the_measures_and_units_asked():
     assert summed.sort("measure", "unit", "year").equals(
         _by_group_by([rows, other], PARENT_OF, leave_out=[8])
     )
+
+
+def test_tables_too_large_to_hold_are_summed_by_a_group_by(monkeypatch):
+    rows = _rows(
+        measure=[3, 3, 8, 3],
+        unit=[1, 2, 3, 5],
+        year=[2020, 2020, 2021, 2020],
+        value=[1.0, 2.0, 3.0, 4.0],
+    )
+    monkeypatch.setattr(dense, "_MAX_BINS", 0)
+    summed = dense.dense_sums([rows], PARENT_OF, leave_out=[8])
+    assert summed.sort("measure", "unit", "year").equals(
+        _by_group_by([rows], PARENT_OF, leave_out=[8])
+    )
