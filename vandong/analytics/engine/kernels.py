@@ -171,6 +171,7 @@ def warm_up() -> None:
         gather(table, i64, -1)
         uniform(table, i32)
     changes(np.zeros(2, dtype=np.int8))
+    changes(i32)
     positions_of(i32, yes, 0)
     bounds(i32)
     survey((i32, i32, i32), yes.copy(), yes.copy(), 0)
