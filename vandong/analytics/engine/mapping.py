@@ -90,9 +90,7 @@ def _summed_into_successors(
         successor_of,
         leave_out=[*left_out, *known.special_all],
         window=known.window,
-        group_of=None
-        if group_of is None
-        else _groups_of_successors(group_of, successor_of),
+        group_of=group_of,
     )
     involved, of_split = dense.add(
         frames,
@@ -119,15 +117,6 @@ def _summed_into_successors(
         )
         dense.add(shares)
     return dense.sums(), involved
-
-
-def _groups_of_successors(group_of: np.ndarray, successor_of: np.ndarray) -> np.ndarray:
-    """The group table extended to the successor ids (DenseSums orders its
-    parents, here the successors, by it)."""
-    top = max(len(group_of), int(successor_of.max(initial=0)) + 1)
-    groups = np.full(top, -1, dtype=np.int64)
-    groups[: len(group_of)] = group_of
-    return groups
 
 
 def _statuses(
