@@ -273,13 +273,10 @@ def _weighted_products(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
     the weight measure's own figure for reported rows, and the carried sum
     of weights for rows that came up from below (where any row carries one).
     Rows without a positive weight are left out."""
-    if not known.weights or rows.is_empty():
+    found_weighted = _weighted_rows(rows, known)
+    if found_weighted is None:
         return rows
-    measures = rows["measure"].to_numpy()
-    ids = np.fromiter(known.weights, dtype=np.int64)
-    is_weighted = np.isin(measures, ids)
-    if not is_weighted.any():
-        return rows
+    measures, ids, is_weighted = found_weighted
     is_carried = np.isin(measures, -ids)
     with_carried = set((-np.unique(measures[is_carried])).tolist())
     keys = _unit_year_keys(rows)
@@ -358,23 +355,21 @@ def _weighted_products_joined(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame
 def _weighted_averages(grouped: pl.DataFrame, known: _Rules) -> pl.DataFrame:
     """After grouping: sum(value * weight) / sum(weight) (rows without their
     summed weight are left out)."""
-    if not known.weights or grouped.is_empty():
+    found_weighted = _weighted_rows(grouped, known)
+    if found_weighted is None:
         return grouped
-    measures = grouped["measure"].to_numpy()
-    ids = np.fromiter(known.weights, dtype=np.int64)
-    is_weighted = np.isin(measures, ids)
-    if not is_weighted.any():
-        return grouped
+    measures, _ids, is_weighted = found_weighted
     keys = _unit_year_keys(grouped)
     products, weights = [], []
     for measure in known.weights:
         mine = np.flatnonzero(measures == measure)
-        found = _find(keys[mine], keys[measures == -measure])
+        summed_weights = np.flatnonzero(measures == -measure)
+        found = _find(keys[mine], keys[summed_weights])
         if found is None:
             return _weighted_averages_joined(grouped, known)
         hit = found >= 0
         products.append(mine[hit])
-        weights.append(np.flatnonzero(measures == -measure)[found[hit]])
+        weights.append(summed_weights[found[hit]])
     product_rows = np.concatenate(products)
     weight = grouped["value"].to_numpy()[np.concatenate(weights)]
     averaged = grouped[product_rows].with_columns(pl.col("value") / weight)
@@ -396,6 +391,19 @@ def _weighted_averages_joined(grouped: pl.DataFrame, known: _Rules) -> pl.DataFr
         "measure", "unit", "year", pl.col("value") / pl.col("w"), "n", "estimate"
     )
     return pl.concat([grouped.filter(~is_weighted), averaged])
+
+
+def _weighted_rows(
+    rows: pl.DataFrame, known: _Rules
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The rows' measures, the weighted measures' ids, and which rows are of
+    one of them; None when none is."""
+    if not known.weights or rows.is_empty():
+        return None
+    measures = rows["measure"].to_numpy()
+    ids = np.fromiter(known.weights, dtype=np.int64)
+    is_weighted = np.isin(measures, ids)
+    return (measures, ids, is_weighted) if is_weighted.any() else None
 
 
 def _unit_year_keys(rows: pl.DataFrame) -> np.ndarray:
