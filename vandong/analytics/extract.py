@@ -7,10 +7,10 @@ import datetime
 import os
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from django.db import connection
@@ -20,6 +20,9 @@ from vandong.analytics.engine import FACT_SCHEMA
 from vandong.analytics.measures import Registry, derived_code
 from vandong.catalog.models import DataElement, Period, PeriodKind
 from vandong.geo.models import REFORM_DATE, Unit
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 UNIT_FRAME = {
     "unit": pl.Int32,
@@ -40,22 +43,26 @@ def units() -> pl.DataFrame:
     """Every unit of both trees: its parent, level, type, the province its
     path starts from (its partition in the store), the first and last year
     it is counted in, and whether it belongs to the current tree."""
-    raw = _read(
+    sql = (
         "SELECT id, parent_id, level, type, path, valid_from, valid_to, code, "
-        "region, commune_group FROM geo_unit",
-        [
-            "unit",
-            "parent",
-            "level",
-            "type",
-            "path",
-            "start",
-            "end",
-            "code",
-            "region",
-            "commune_group",
-        ],
+        "region, commune_group FROM geo_unit"
     )
+    columns = {
+        "unit": pl.Int64,
+        "parent": pl.Int64,
+        "level": pl.Int16,
+        "type": pl.Utf8,
+        "path": pl.Utf8,
+        "start": pl.Date,
+        "end": pl.Date,
+        "code": pl.Utf8,
+        "region": pl.Utf8,
+        "commune_group": pl.Int64,
+    }
+    # A few columns of every unit, strings mostly: as text through COPY on
+    # Django's own connection, which waits for the server without holding
+    # Python's lock (the rebuild loads its compiled loops meanwhile).
+    raw = _read_text(sql, columns) if _copies() else _read(sql, list(columns))
     if raw.is_empty():
         return pl.DataFrame(schema=UNIT_FRAME)
     start, end = _as_date(raw["start"]), _as_date(raw["end"])
@@ -219,6 +226,29 @@ def _read(sql: str, names: list[str], *, table: str | None = None) -> pl.DataFra
     if not chunks:
         return pl.DataFrame(schema=dict.fromkeys(names, pl.Float64))
     return pl.concat(chunks, how="vertical_relaxed")
+
+
+def _copies() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _read_text(sql: str, columns: Mapping[str, "PolarsDataType"]) -> pl.DataFrame:
+    """A query's rows (PostgreSQL) as CSV through COPY on Django's
+    connection, parsed by Polars into `columns` (names and types)."""
+    text = bytearray()
+    with connection.cursor() as cursor:
+        copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+        with cursor.cursor.copy(copy_sql) as copy:
+            for block in copy:
+                text += block
+    if not text:
+        return pl.DataFrame(schema=columns)
+    return pl.read_csv(
+        bytes(text),
+        has_header=False,
+        new_columns=list(columns),
+        schema=columns,
+    )
 
 
 # Above this many pages (8 KiB each) a read is split between connections.

@@ -25,7 +25,8 @@ from vandong.analytics.engine.frames import (
     rules_frame,
 )
 from vandong.analytics.engine.mapping import map_to_successors
-from vandong.analytics.engine.rollup import phases, recompute_ratios, rollup
+from vandong.analytics.engine.ratios import recompute_ratios
+from vandong.analytics.engine.rollup import phases, rollup
 
 __all__ = [
     "FACT_SCHEMA",

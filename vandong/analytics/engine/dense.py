@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from vandong.analytics.engine.ratios import RatioTable, computed_ratios
+
 # The rollup's working rows: facts with the count of units behind a figure
 # and whether part of it is an estimate.
 WORK_SCHEMA = {
@@ -124,11 +126,18 @@ class DenseSums:
     def sums(self) -> pl.DataFrame:
         """The rows added, summed into their parents (WORK_SCHEMA; `n` the
         rows' counts summed, `estimate` whether any of them was one)."""
+        return self.sums_and_ratios(None)[0]
+
+    def sums_and_ratios(
+        self, ratios: RatioTable | None
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The sums, and the `ratios` computed from them (`computed_ratios`;
+        straight from the cells, where a ratio's parts sit side by side)."""
         from vandong.analytics.engine import kernels
 
         empty = pl.DataFrame(schema=WORK_SCHEMA)
         if not self.frames:
-            return empty
+            return empty, empty
         offset = -self.window
         measure_ids = np.flatnonzero(self.measure_seen) + offset
         if len(self.leave_out):
@@ -138,7 +147,7 @@ class DenseSums:
         has_parent = parents >= 0
         unit_ids, parents = unit_ids[has_parent], parents[has_parent]
         if len(unit_ids) == 0 or len(measure_ids) == 0:
-            return empty
+            return empty, empty
         by_id = np.unique(parents)
         position = np.arange(len(by_id))
         parent_ids = by_id
@@ -151,7 +160,10 @@ class DenseSums:
         first_year, span = self.first_year, self.last_year - self.first_year + 1
         bins = len(measure_ids) * len(parent_ids) * span
         if bins > _MAX_BINS:
-            return self._grouped(measure_ids)
+            summed = self._grouped(measure_ids)
+            if ratios is None or not len(ratios):
+                return summed, empty
+            return summed, computed_ratios(summed, ratios.rules)
         # cell = (parent position * measures + measure position) * span +
         # year offset: parent first, so that the rows of one unit (and of its
         # siblings) fall into one small block of cells, which stays in the
@@ -182,7 +194,16 @@ class DenseSums:
         columns = kernels.cells(
             tally, sums, flagged, measure_ids, parent_ids, span, first_year
         )
-        return pl.DataFrame(
+        summed = pl.DataFrame(
+            dict(zip(WORK_SCHEMA, columns, strict=True)), schema=WORK_SCHEMA
+        )
+        parts = _ratio_parts(ratios, measure_ids)
+        if parts is None:
+            return summed, empty
+        columns = kernels.ratio_cells(
+            tally, sums, flagged, parts, len(measure_ids), parent_ids, span, first_year
+        )
+        return summed, pl.DataFrame(
             dict(zip(WORK_SCHEMA, columns, strict=True)), schema=WORK_SCHEMA
         )
 
@@ -204,6 +225,21 @@ class DenseSums:
             )
             .select(list(WORK_SCHEMA))
         )
+
+
+def _ratio_parts(
+    ratios: RatioTable | None, measure_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The ratios whose numerator and denominator were both summed: ids,
+    the positions of their parts among `measure_ids` (sorted), factors."""
+    if ratios is None or not len(ratios) or not len(measure_ids):
+        return None
+    nums = np.minimum(np.searchsorted(measure_ids, ratios.nums), len(measure_ids) - 1)
+    dens = np.minimum(np.searchsorted(measure_ids, ratios.dens), len(measure_ids) - 1)
+    both = (measure_ids[nums] == ratios.nums) & (measure_ids[dens] == ratios.dens)
+    if not both.any():
+        return None
+    return ratios.ids[both], nums[both], dens[both], ratios.factors[both]
 
 
 def _worked(frames: list[pl.DataFrame]) -> pl.DataFrame:

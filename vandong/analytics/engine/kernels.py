@@ -177,6 +177,7 @@ def warm_up() -> None:
     survey((i32, i32, i32), yes.copy(), yes.copy(), 0)
     survey((i32, i32, i32), yes.copy(), yes.copy(), 0, (yes, 0, yes))
     cells(i64, np.zeros(2), yes, i64, i64, 1, 0)
+    ratio_cells(i64, np.zeros(2), yes, (i64, i64, i64, np.zeros(2)), 1, i64, 1, 0)
 
 
 @njit(nogil=True, cache=True)
@@ -312,6 +313,55 @@ def cells(
                     estimate[at] = flagged[i]
                     at += 1
                 i += 1
+    return measure, unit, year, value, n, estimate
+
+
+@njit(nogil=True, cache=True)
+def ratio_cells(
+    tally: np.ndarray,
+    sums: np.ndarray,
+    flagged: np.ndarray,
+    ratios: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    measures: int,
+    parent_ids: np.ndarray,
+    span: int,
+    first_year: int,
+) -> tuple[np.ndarray, ...]:
+    """The ratios of the cells of a dense (parent, measure, year) array, as
+    the columns of `cells`: factor * num / den where both cells were added
+    to and den > 0 (`n` the numerator's, an estimate where either part is
+    one). `ratios`: ids, and the positions of their numerators and
+    denominators among the `measures`, and factors."""
+    ids, nums, dens, factors = ratios
+    block = measures * span
+    count = 0
+    for p in range(len(parent_ids)):
+        for k in range(len(ids)):
+            a = p * block + nums[k] * span
+            b = p * block + dens[k] * span
+            for y in range(span):
+                if tally[a + y] != 0 and tally[b + y] != 0 and sums[b + y] > 0:
+                    count += 1
+    measure = np.empty(count, dtype=np.int32)
+    unit = np.empty(count, dtype=np.int32)
+    year = np.empty(count, dtype=np.int32)
+    value = np.empty(count, dtype=np.float64)
+    n = np.empty(count, dtype=np.int32)
+    estimate = np.empty(count, dtype=np.bool_)
+    at = 0
+    for p in range(len(parent_ids)):
+        for k in range(len(ids)):
+            a = p * block + nums[k] * span
+            b = p * block + dens[k] * span
+            for y in range(span):
+                if tally[a + y] != 0 and tally[b + y] != 0 and sums[b + y] > 0:
+                    measure[at] = ids[k]
+                    unit[at] = parent_ids[p]
+                    year[at] = y + first_year
+                    value[at] = factors[k] * sums[a + y] / sums[b + y]
+                    n[at] = tally[a + y]
+                    estimate[at] = flagged[a + y] or flagged[b + y]
+                    at += 1
     return measure, unit, year, value, n, estimate
 
 

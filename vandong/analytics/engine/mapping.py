@@ -6,7 +6,12 @@ import numpy as np
 import polars as pl
 
 from vandong.analytics.engine.dense import WORK_SCHEMA, DenseSums
+from vandong.analytics.engine.ratios import RatioTable
 from vandong.analytics.engine.rollup import (
+    PLAIN,
+    RATIOS,
+    REDONE,
+    Kept,
     _aggregate,
     _Rules,
     _weighted_products,
@@ -52,18 +57,21 @@ def map_to_successors(
     if not frames or edges.is_empty():
         return pl.DataFrame(schema=WORK_SCHEMA)
     statuses = list(all_of)
+    # The statuses are judged after the sums: a ratio of them is not
+    # computed in the cells.
+    in_cells = known.ratios_in_cells(but=statuses)
     # Every measure that simply sums carried into the successors in one
-    # dense pass; the others are picked out in the same pass and redone
-    # from their own rows.
-    plain, involved = _summed_into_successors(
-        frames, edges, known, statuses, leave_out, group_of
+    # dense pass (with the ratios of their sums); the others are picked out
+    # in the same pass and redone from their own rows.
+    plain, ratios, involved = _summed_into_successors(
+        frames, edges, known, statuses, leave_out, group_of, in_cells
     )
     if statuses:
         plain = _statuses(plain, edges, statuses)
-    parts = [(plain, True)]
+    parts: list[Kept] = [(plain, PLAIN), (ratios, RATIOS)]
     if involved.height:
-        parts.append((_by_rule(involved, edges, known), False))
-    return pl.concat(_with_ratios(parts, known))
+        parts.append((_by_rule(involved, edges, known), REDONE))
+    return pl.concat(_with_ratios(parts, known, in_cells))
 
 
 def _summed_into_successors(
@@ -73,12 +81,14 @@ def _summed_into_successors(
     statuses: list[int],
     leave_out: Sequence[int],
     group_of: np.ndarray | None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+    in_cells: RatioTable,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """One dense pass: a merged or renamed unit's rows go to its successor;
     a split unit's rows, once per successor, each taking its share (statuses
     whole), through one stand-in unit id per edge. Returns those sums
-    (without the measures that do not simply sum) and the rows of those
-    measures and of their weights (without the measures in `leave_out`)."""
+    (without the measures that do not simply sum), the ratios `in_cells`
+    computed from them, and the rows of the measures that do not simply sum
+    and of their weights (without the measures in `leave_out`)."""
     single = edges.filter(pl.len().over("unit") == 1)
     split = edges.filter(pl.len().over("unit") > 1)
     top_row = max(int(str(f["unit"].max())) for f in frames)
@@ -116,7 +126,8 @@ def _summed_into_successors(
             pl.lit(True).alias("estimate"),
         )
         dense.add(shares)
-    return dense.sums(), involved
+    summed, ratios = dense.sums_and_ratios(in_cells)
+    return summed, ratios, involved
 
 
 def _statuses(

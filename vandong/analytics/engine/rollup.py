@@ -15,6 +15,11 @@ from vandong.analytics.engine.dense import (
     working,
 )
 from vandong.analytics.engine.frames import ROLLUP_SCHEMA, phase_code
+from vandong.analytics.engine.ratios import (
+    RatioTable,
+    recompute_ratios,
+    with_ratios_recomputed,
+)
 
 _KEY = ["measure", "unit", "year"]
 
@@ -48,6 +53,21 @@ class _Rules:
         self.odd = [
             m for agg in ("min", "max", "ratio", "none") for m in self.by_agg[agg]
         ]
+        # Ratios of two measures that simply sum: computed in the dense
+        # cells their parts are summed in.
+        simple = ~pl.col("num").is_in(self.special_all) & ~pl.col("den").is_in(
+            self.special_all
+        )
+        self.in_cells = RatioTable.of(self.ratios.filter(simple))
+
+    def ratios_in_cells(self, but: Sequence[int] = ()) -> RatioTable:
+        """The ratios computed in the cells, but those with a part in `but`."""
+        if not but:
+            return self.in_cells
+        rules = self.in_cells.rules
+        return RatioTable.of(
+            rules.filter(~pl.col("num").is_in(but) & ~pl.col("den").is_in(but))
+        )
 
 
 def rollup(
@@ -98,23 +118,24 @@ def rollup(
             # Level 0 and below: the country itself, and units not in the tree.
             if level > 0:
                 own_by_level[level].append(part)
-    # What came up to each level, by the level it came from; True for the
-    # plain sums (rows of measures that simply sum, and nothing else).
+    # What came up to each level, by the level it came from and its kind.
     arrived: dict[int, list[_Came]] = defaultdict(list)
-    aggregated: list[tuple[pl.DataFrame, bool]] = []
+    aggregated: list[Kept] = []
     for level in (4, 3, 2, 1, 0):
         merged = _merge(arrived.pop(level, []), known)
         aggregated.extend(merged)
         if level <= top:
             break
-        parts = own_by_level.get(level, []) + [frame for frame, _plain in merged]
+        # The ratios computed in the cells are final: they do not climb.
+        parts = own_by_level.get(level, []) + [
+            frame for frame, kind in merged if kind != RATIOS
+        ]
         if not parts:
             continue
-        summed, redone = _up(parts, parent_of, known, group_of)
-        for frame, plain in ((summed, True), (redone, False)):
+        for frame, kind in _up(parts, parent_of, known, group_of):
             for parent_level, part in _by_parent_level(frame, level_of):
-                arrived[parent_level].append((level, part, plain))
-    above = pl.concat(_with_ratios(aggregated, known))
+                arrived[parent_level].append((level, part, kind))
+    above = pl.concat(_with_ratios(aggregated, known, known.in_cells))
     if include_own:
         own = [working(p) for level in own_by_level.values() for p in level]
         above = pl.concat([*own, above])
@@ -148,18 +169,27 @@ def _to_parents(rows: pl.DataFrame, parent_of: np.ndarray) -> pl.DataFrame:
     return rows.with_columns(parents)
 
 
-# Rows that came up to a level: (the level they came from, rows, plain).
-_Came = tuple[int, pl.DataFrame, bool]
+# What a frame of the climb holds. PLAIN: sums of the measures that simply
+# sum, and nothing else; RATIOS: the ratios computed in the cells of those
+# sums; REDONE: the rows redone by their rules (any measure).
+PLAIN, RATIOS, REDONE = "plain", "ratios", "redone"
+
+# A frame of the climb, and its kind.
+Kept = tuple[pl.DataFrame, str]
+
+# Rows that came up to a level: (the level they came from, rows, kind).
+_Came = tuple[int, pl.DataFrame, str]
 
 
-def _merge(came_up: list[_Came], known: _Rules) -> list[tuple[pl.DataFrame, bool]]:
+def _merge(came_up: list[_Came], known: _Rules) -> list[Kept]:
     """The rows that came up to one level, grouped again only where they
     came from different levels below (a province gets its legacy districts'
-    and its current communes' sums)."""
-    if len({origin for origin, _frame, _plain in came_up}) <= 1:
-        return [(frame, plain) for _origin, frame, plain in came_up]
-    rows = pl.concat([frame for _origin, frame, _plain in came_up])
-    return [(_aggregate(_weighted_products(rows, known), known), False)]
+    and its current communes' sums; their ratios are computed again from
+    the merged parts)."""
+    if len({origin for origin, _frame, _kind in came_up}) <= 1:
+        return [(frame, kind) for _origin, frame, kind in came_up]
+    rows = pl.concat([frame for _origin, frame, kind in came_up if kind != RATIOS])
+    return [(_aggregate(_weighted_products(rows, known), known), REDONE)]
 
 
 def _by_parent_level(
@@ -182,11 +212,11 @@ def _up(
     parent_of: np.ndarray,
     known: _Rules,
     group_of: np.ndarray | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> list[Kept]:
     """The rows summed into their parents, each measure by its rule: the
-    measures that simply sum in one dense pass; the few others (and the
-    weighted ones) picked out in the same pass and redone from their own
-    rows. Returns both, apart."""
+    measures that simply sum in one dense pass, with the ratios of their
+    sums; the few others (and the weighted ones) picked out in the same
+    pass and redone from their own rows. Returns the three, apart."""
     dense = DenseSums(
         parent_of,
         leave_out=known.special_all,
@@ -194,12 +224,13 @@ def _up(
         group_of=group_of,
     )
     involved, _ = dense.add(parts, pick_measures=known.involved)
-    summed = dense.sums()
+    summed, ratios = dense.sums_and_ratios(known.in_cells)
     if involved.is_empty():
-        return summed, involved
+        return [(summed, PLAIN), (ratios, RATIOS)]
     special = _weighted_products(involved, known)
     special = special.filter(pl.col("measure").is_in(known.special_all))
-    return summed, _aggregate(_to_parents(special, parent_of), known)
+    redone = _aggregate(_to_parents(special, parent_of), known)
+    return [(summed, PLAIN), (ratios, RATIOS), (redone, REDONE)]
 
 
 def _by_level(
@@ -427,15 +458,17 @@ def _find(keys: np.ndarray, among: np.ndarray) -> np.ndarray | None:
 
 
 def _with_ratios(
-    parts: Sequence[tuple[pl.DataFrame, bool]], known: _Rules
+    parts: Sequence[Kept], known: _Rules, in_cells: RatioTable
 ) -> list[pl.DataFrame]:
     """The rows with their ratios recomputed from their summed numerator
     and denominator, never averaged (where those are missing a ratio keeps
     what came up), and without the carried weights (measures below 0).
-    Parts marked plain hold only measures that simply sum: they are kept
-    as they are, only their numerators and denominators read."""
-    plain = [frame for frame, is_plain in parts if is_plain and frame.height]
-    others = [frame for frame, is_plain in parts if not is_plain and frame.height]
+    The plain sums are kept as they are: the ratios `in_cells` were
+    computed from their cells (RATIOS); only the parts of any other ratio
+    are read from them."""
+    plain = [frame for frame, kind in parts if kind == PLAIN and frame.height]
+    computed = [frame for frame, kind in parts if kind == RATIOS and frame.height]
+    others = [frame for frame, kind in parts if kind == REDONE and frame.height]
     rows = (
         pl.concat(others).filter(pl.col("measure") >= 0)
         if others
@@ -444,71 +477,22 @@ def _with_ratios(
     ratios = known.ratios
     if ratios.is_empty():
         return [*plain, rows]
-    inputs = sorted(set(ratios["num"].drop_nulls()) | set(ratios["den"].drop_nulls()))
+    elsewhere = ratios.filter(~pl.col("measure").is_in(in_cells.ids.tolist()))
+    inputs = sorted(
+        set(elsewhere["num"].drop_nulls()) | set(elsewhere["den"].drop_nulls())
+    )
     read = pl.concat([*(rows_of(frame, inputs) for frame in plain), rows])
     if read.is_empty():
-        return [*plain, rows]
+        return [*plain, *computed, rows]
     recomputed = recompute_ratios(read, ratios).select(rows.columns)
-    is_ratio = pl.col("measure").is_in(ratios["measure"].to_list())
-    return [*plain, rows.filter(~is_ratio), recomputed]
-
-
-def with_ratios_recomputed(rows: pl.DataFrame, ratios: pl.DataFrame) -> pl.DataFrame:
-    """`rows` with the rows of the ratio measures in `ratios` (measure, num,
-    den, factor) replaced by `recompute_ratios`."""
-    if ratios.is_empty() or rows.is_empty():
-        return rows
-    return pl.concat(
-        [
-            rows.filter(~pl.col("measure").is_in(ratios["measure"].to_list())),
-            recompute_ratios(rows, ratios).select(rows.columns),
-        ]
-    )
-
-
-def recompute_ratios(rows: pl.DataFrame, ratios: pl.DataFrame) -> pl.DataFrame:
-    """The rows of the ratio measures in `ratios` (measure, num, den, factor),
-    computed from the num and den rows of `rows` where both exist (den > 0),
-    else as they were in `rows`. Key columns: measure, unit and `year` or
-    `period`, whichever `rows` has."""
-    time = "year" if "year" in rows.columns else "period"
-    key = ["unit", time]
-    num = rows.join(
-        ratios.select("measure", pl.col("num")), left_on="measure", right_on="num"
-    ).select(
-        pl.col("measure_right").alias("ratio"),
-        *key,
-        pl.col("value").alias("num_value"),
-        "n",
-        "estimate",
-    )
-    den = rows.join(
-        ratios.select("measure", pl.col("den")), left_on="measure", right_on="den"
-    ).select(
-        pl.col("measure_right").alias("ratio"),
-        *key,
-        pl.col("value").alias("den_value"),
-        pl.col("estimate").alias("den_estimate"),
-    )
-    factors = ratios.select(pl.col("measure").alias("ratio"), "factor")
-    computed = (
-        num.join(den, on=["ratio", *key], how="inner")
-        .join(factors, on="ratio")
-        .filter(pl.col("den_value") > 0)
-        .select(
-            pl.col("ratio").cast(pl.Int32).alias("measure"),
-            *key,
-            (pl.col("factor") * pl.col("num_value") / pl.col("den_value")).alias(
-                "value"
-            ),
-            "n",
-            (pl.col("estimate") | pl.col("den_estimate")).alias("estimate"),
+    if computed and recomputed.height:
+        # A ratio computed in the cells wins over a lone part's that came up.
+        key = ["measure", "unit", "year"]
+        recomputed = recomputed.join(
+            pl.concat(computed).select(key), on=key, how="anti"
         )
-    )
-    kept = rows.filter(pl.col("measure").is_in(ratios["measure"].to_list())).join(
-        computed.select("measure", *key), on=["measure", *key], how="anti"
-    )
-    return pl.concat([computed.select(rows.columns), kept.select(rows.columns)])
+    is_ratio = pl.col("measure").is_in(ratios["measure"].to_list())
+    return [*plain, *computed, rows.filter(~is_ratio), recomputed]
 
 
 def phases(

@@ -6,6 +6,9 @@ import importlib
 
 import numpy as np
 import polars as pl
+import pytest
+
+from vandong.analytics.engine.ratios import RatioTable, computed_ratios
 
 dense = importlib.import_module("vandong.analytics.engine.dense")
 
@@ -138,3 +141,51 @@ def test_tables_too_large_to_hold_are_summed_by_a_group_by(monkeypatch):
     assert summed.sort("measure", "unit", "year").equals(
         _by_group_by([rows], PARENT_OF, leave_out=[8])
     )
+
+
+RATIOS = pl.DataFrame(
+    {
+        "measure": [20, 21, 22],
+        "num": [3, 3, 9],
+        "den": [7, 8, 7],
+        "factor": [100.0, 1.0, 1.0],
+    }
+)
+
+
+def _ratio_rows():
+    # Measure 3 over 7 in units of both communes and years; 8 only in 2021
+    # (and 0 there for commune 10); 9 is never reported.
+    plain = _rows(
+        measure=[3, 3, 3, 7, 7, 7, 3, 8, 8],
+        unit=[1, 2, 3, 1, 2, 4, 4, 2, 3],
+        year=[2020, 2020, 2020, 2020, 2020, 2020, 2021, 2021, 2021],
+        value=[1.0, 2.0, 4.0, 5.0, 5.0, 8.0, 6.0, 0.0, 2.0],
+    )
+    flagged = _rows(measure=[7], unit=[3], year=[2020], value=[2.0]).with_columns(
+        pl.Series("n", [2], pl.Int32), pl.Series("estimate", [True])
+    )
+    return [plain, flagged]
+
+
+@pytest.mark.parametrize("max_bins", [None, 0])
+def test_ratios_come_from_the_cells_as_the_joins_compute_them(monkeypatch, max_bins):
+    if max_bins is not None:
+        # The group-by for tables too large computes them by the joins.
+        monkeypatch.setattr(dense, "_MAX_BINS", max_bins)
+    frames = _ratio_rows()
+    sums = dense.DenseSums(PARENT_OF, window=32)
+    sums.add(frames)
+    summed, ratios = sums.sums_and_ratios(RatioTable.of(RATIOS))
+    expected = computed_ratios(_by_group_by(frames, PARENT_OF), RATIOS)
+    key = ["measure", "unit", "year"]
+    assert ratios.sort(key).equals(expected.sort(key))
+    assert ratios.sort(key).rows() == [
+        # 100 * (1 + 2) / (5 + 5); 100 * 4 / (8 + 2), an estimate from
+        # a part of its denominator.
+        (20, 10, 2020, 30.0, 2, False),
+        (20, 11, 2020, 40.0, 1, True),
+        # Commune 10's denominator in 2021 is 0: no ratio.
+        (21, 11, 2021, 3.0, 1, False),
+    ]
+    assert summed.sort(key).equals(_by_group_by(frames, PARENT_OF))

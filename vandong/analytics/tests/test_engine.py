@@ -112,6 +112,23 @@ def test_a_ratio_is_recomputed_from_its_parts_never_averaged() -> None:
     assert value(result, SHARE, 5) == 90
 
 
+def test_a_lone_childs_ratio_yields_to_the_one_from_the_parents_parts() -> None:
+    # Village 7 (commune 4's only one) reports 40 % against its parts' 100 %;
+    # in 2021 it reports the share alone.
+    reported = pl.concat(
+        [
+            VILLAGES.filter((pl.col("measure") != SHARE) | (pl.col("unit") != 7)),
+            facts([(SHARE, 7, 2020, 40), (SHARE, 7, 2021, 35)]),
+        ]
+    )
+    result = rollup(reported, UNITS, RULES)
+    assert value(result, SHARE, 4) == pytest.approx(100.0)
+    assert value(result, SHARE, 4, 2021) == 35
+    # The only share among the district's communes in 2021.
+    assert value(result, SHARE, 2, 2021) == 35
+    assert value(result, SHARE, 7) == 40
+
+
 def test_weighted_average_min_max_and_none() -> None:
     result = rollup(VILLAGES, UNITS, RULES)
     assert value(result, INSURED_PCT, 3) == pytest.approx((80 * 100 + 100 * 300) / 400)
