@@ -2,6 +2,7 @@
 through the succession edges, the current units counted in every year,
 their statuses judged again, and everything rolled up from them."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -54,24 +55,16 @@ def current_rows(
         level: [_before_reform(part) for _root, lvl, part in facts if lvl == level]
         for level in (4, 3, 1)
     }
-    legacy_units = legacy["unit"].to_numpy()
-    legacy_levels = tree.levels(legacy_units)
-    legacy_earlier = legacy["period"].to_numpy() < REFORM_YEAR
+    legacy_by_level = _earlier_by_level(legacy.rename({"period": "year"}), tree)
     # A legacy commune's own figures and what came up to it from its villages
     # (units without a successor are left out by the mapping itself).
-    commune_rows = [
-        *earlier[3],
-        legacy.filter(pl.Series(legacy_earlier & (legacy_levels == 3))).rename(
-            {"period": "year"}
-        ),
-    ]
+    commune_rows = [*earlier[3], *legacy_by_level.get(3, [])]
     high_ids = registry.high_level()
     high = pl.concat(
         [
             *(worked(p) for p in earlier[1]),
-            legacy.filter(pl.Series(legacy_earlier & (legacy_levels == 1)))
-            .rename({"period": "year"})
-            .select(list(_WORKED)),
+            *(p.select(list(_WORKED)) for p in legacy_by_level.get(1, [])),
+            worked(pl.DataFrame(schema=FACT_SCHEMA)),
         ]
     ).filter(pl.col("measure").is_in(high_ids))
     provinces = tree.units.filter((pl.col("level") == 1) & pl.col("current"))["unit"]
@@ -133,6 +126,40 @@ def current_rows(
 
 
 _WORKED = [*FACT_SCHEMA, "n", "estimate"]
+
+
+def _earlier_by_level(rows: pl.DataFrame, tree: Tree) -> dict[int, list[pl.DataFrame]]:
+    """The rows of the years before the reform, by their units' level. The
+    rollup's rows come in chunks of one level (its sums, level by level):
+    such a chunk is taken whole, as a slice; any other is split."""
+    from vandong.analytics.engine import kernels
+
+    by_level: dict[int, list[pl.DataFrame]] = defaultdict(list)
+    for chunk in _chunks(rows):
+        chunk = _before_reform(chunk)
+        if chunk.is_empty():
+            continue
+        units = chunk["unit"].to_numpy()
+        level = kernels.uniform(tree.level_of, units)
+        if level != kernels.MIXED:
+            by_level[level].append(chunk)
+            continue
+        levels = tree.levels(units)
+        for one in np.unique(levels).tolist():
+            by_level[one].append(chunk.filter(pl.Series(levels == one)))
+    return by_level
+
+
+def _chunks(rows: pl.DataFrame) -> list[pl.DataFrame]:
+    """The frame cut where its chunks meet (whole when its columns are not
+    cut alike)."""
+    lengths = rows["unit"].chunk_lengths()
+    if len(lengths) <= 1 or any(
+        rows[c].chunk_lengths() != lengths for c in rows.columns
+    ):
+        return [rows]
+    starts = np.cumsum([0, *lengths[:-1]]).tolist()
+    return [rows.slice(a, n) for a, n in zip(starts, lengths, strict=True) if n]
 
 
 def _before_reform(part: pl.DataFrame) -> pl.DataFrame:

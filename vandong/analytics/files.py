@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA, rollup
-from vandong.analytics.engine.arrays import changes
+from vandong.analytics.engine.arrays import take
 from vandong.analytics.engine.dense import chunks
 from vandong.analytics.store import TOP, Store
 from vandong.analytics.tree import LEVELS, REFORM_YEAR, Tree
@@ -114,10 +114,14 @@ def read_facts(
 
 
 def read_fact_parts(
-    store: Store, roots: Sequence[int], years: Sequence[int] | None = None
+    store: Store,
+    roots: Sequence[int] | None = None,
+    years: Sequence[int] | None = None,
 ) -> list[tuple[int, int, pl.DataFrame]]:
-    """(root, level, facts) of each of these provinces' files, level by
-    level, as read (memory-mapped, not copied)."""
+    """(root, level, facts) of each of these provinces' files (all, without
+    `roots`), level by level, as read (memory-mapped, not copied)."""
+    if roots is None:
+        roots = store.fact_roots()
     parts = []
     for level in LEVELS:
         for root in roots:
@@ -197,12 +201,10 @@ def write_roots(
     """The rows below the country, one file per province; with `roots`, only
     those provinces are replaced (with `years` too, only their rows of those
     years). Returns the provinces' own rows (with `root`)."""
-    units = rows["unit"].to_numpy()
-    levels = tree.levels(units)
     # The country's rows (and those of units outside the tree) go to no
-    # province's file: root -1.
-    files = np.where(levels >= 1, tree.roots(units), -1).astype(np.int32)
-    parts = _by_file(rows, files)
+    # province's file: -1.
+    file_of = np.where(tree.level_of >= 1, tree.root_of, -1).astype(np.int32)
+    parts = _by_file(rows, file_of)
     if years is not None:
         for root in roots or []:
             previous = store.read(store.rows_path(name, root))
@@ -217,26 +219,51 @@ def write_roots(
         store.write(store.rows_path(name, root), part)
     for root in set(roots or []) - set(parts):
         store.remove(store.rows_path(name, root))
-    provinces = levels == 1
-    return rows.filter(pl.Series(provinces)).with_columns(
-        pl.Series("root", files[provinces], pl.Int32)
-    )
+    return _province_rows(rows, tree, file_of)
 
 
-def _by_file(rows: pl.DataFrame, files: np.ndarray) -> dict[int, pl.DataFrame]:
-    """The rows of each province's file (`files`: the row's province, -1
-    for none). A chunk whose rows come in long runs of one province (the
-    rollup's sums do) is cut into slices, not copied; any other partitioned."""
-    pieces: dict[int, list[pl.DataFrame]] = defaultdict(list)
-    for start, chunk in _aligned_chunks(rows):
-        mine = files[start : start + chunk.height]
-        cuts = changes(mine)
-        if len(cuts) * _RUN < len(mine):
-            bounds = [0, *cuts.tolist(), len(mine)]
-            for a, b in itertools.pairwise(bounds):
-                pieces[int(mine[a])].append(chunk.slice(a, b - a))
+def _province_rows(rows: pl.DataFrame, tree: Tree, file_of: np.ndarray) -> pl.DataFrame:
+    """The rows of provinces (level 1), with their `root`: a chunk of
+    another level (the rollup's sums come in chunks of one level) is
+    passed over without a look at each row."""
+    from vandong.analytics.engine import kernels
+
+    found = []
+    for _start, chunk in _aligned_chunks(rows):
+        units = chunk["unit"].to_numpy()
+        level = kernels.uniform(tree.level_of, units)
+        if level not in (1, kernels.MIXED):
             continue
-        keyed = chunk.with_columns(pl.Series("root", mine, pl.Int32))
+        if level == kernels.MIXED:
+            chunk = chunk.filter(pl.Series(tree.levels(units) == 1))
+            units = chunk["unit"].to_numpy()
+        found.append(
+            chunk.with_columns(pl.Series("root", tree.lookup(file_of, units), pl.Int32))
+        )
+    if not found:
+        return rows.clear().with_columns(pl.lit(0, pl.Int32).alias("root"))
+    return pl.concat(found)
+
+
+def _by_file(rows: pl.DataFrame, file_of: np.ndarray) -> dict[int, pl.DataFrame]:
+    """The rows of each province's file (`file_of[unit]`: the row's province,
+    -1 for none). A chunk whose rows come in long runs of one province (the
+    rollup's sums do) is cut into slices, not copied; any other partitioned."""
+    from vandong.analytics.engine import kernels
+
+    pieces: dict[int, list[pl.DataFrame]] = defaultdict(list)
+    for _start, chunk in _aligned_chunks(rows):
+        units = chunk["unit"].to_numpy()
+        cuts = kernels.runs(file_of, units)
+        if len(cuts) * _RUN < len(units):
+            bounds = [0, *cuts.tolist(), len(units)]
+            files = take(file_of, units[bounds[:-1]])
+            for (a, b), root in zip(
+                itertools.pairwise(bounds), files.tolist(), strict=True
+            ):
+                pieces[int(root)].append(chunk.slice(a, b - a))
+            continue
+        keyed = chunk.with_columns(pl.Series("root", take(file_of, units), pl.Int32))
         for (root,), part in keyed.partition_by("root", as_dict=True).items():
             pieces[int(str(root))].append(part.drop("root"))
     return {root: pl.concat(p) for root, p in pieces.items() if root >= 0}

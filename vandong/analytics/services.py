@@ -14,7 +14,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,7 +47,7 @@ from vandong.analytics.files import (
 from vandong.analytics.measures import Registry
 from vandong.analytics.statuses import commune_specs
 from vandong.analytics.store import Store
-from vandong.analytics.tree import Tree
+from vandong.analytics.tree import LEVELS, Tree
 from vandong.catalog.criteria.spec import CriteriaSetSpec
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,8 @@ def _rebuild(
         try:
             manifest = store.manifest()
             report.cold = cold or not manifest.get("built_at") or not store.fact_roots()
+            # The store's files are opened while the units are read.
+            reading = None if report.cold else _in_background(read_fact_parts, store)
             tree = Tree.of(extract.units())
             edges = extract.successions()
             facts: pl.DataFrame | None = None
@@ -144,8 +146,12 @@ def _rebuild(
             # The statuses are judged again only when not read from the store.
             specs = commune_specs() if judged is None else []
             work = _BatchWork(store, tree, edges, registry, rules, years, judged, specs)
+            stored = reading.result() if reading is not None else None
             with _no_cycle_collection():
-                done = _roll_up(work, _batches(tree, edges, roots), facts, steps)
+                done = _roll_up(
+                    work, _batches(tree, edges, roots), facts, stored, steps
+                )
+            del stored
             del facts
             steps.done("rollup", "Tổng hợp hai cây / rolled up both trees")
             if not report.cold:
@@ -229,13 +235,17 @@ def _roll_up(
     work: "_BatchWork",
     batches: list[list[int]],
     facts: pl.DataFrame | None,
+    stored: list[Part] | None,
     steps: _Steps,
 ) -> list["_BatchResult"]:
     """Each batch of provinces rolled up (both trees) and written, from
-    `facts` when they were just read, else from the store's files."""
+    `facts` when they were just read, else from the store's files (`stored`,
+    when already opened)."""
     slices: list[list[Part] | None] = [None] * len(batches)
     if facts is not None:
         slices = list(_batch_slices(facts, work.tree, batches))
+    elif stored is not None:
+        slices = list(_stored_slices(stored, batches))
     done: list[_BatchResult] = []
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         futures = [
@@ -363,6 +373,33 @@ def _batches(tree: Tree, edges: pl.DataFrame, roots: Sequence[int]) -> list[list
         total, roots_so_far = batches[smallest]
         batches[smallest] = (total + size, roots_so_far + group)
     return [sorted(b) for _, b in sorted(batches, reverse=True) if b]
+
+
+def _in_background(
+    read: Callable[[Store], list[Part]], store: Store
+) -> "Future[list[Part]]":
+    """`read(store)` on a thread of its own (opening files waits on the
+    disk, not on Python's lock)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vandong-read")
+    try:
+        return pool.submit(read, store)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _stored_slices(stored: list[Part], batches: list[list[int]]) -> list[list[Part]]:
+    """The store's files of each batch, in the order `read_fact_parts` gives
+    them (level by level)."""
+    by_key = {(root, level): part for root, level, part in stored}
+    return [
+        [
+            (root, level, by_key[root, level])
+            for level in LEVELS
+            for root in batch
+            if (root, level) in by_key
+        ]
+        for batch in batches
+    ]
 
 
 def _batch_slices(

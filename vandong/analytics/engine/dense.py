@@ -283,14 +283,23 @@ def rows_of(rows: pl.DataFrame, measures: Sequence[int]) -> pl.DataFrame:
     pass over each chunk, then gathered."""
     if rows.is_empty() or not measures:
         return rows.clear()
+    return rows[positions_of(rows, measures)]
+
+
+def positions_of(rows: pl.DataFrame, measures: Sequence[int]) -> np.ndarray:
+    """The positions of the rows of these measures (one compiled pass over
+    each chunk)."""
+    if rows.is_empty() or not measures:
+        return np.zeros(0, dtype=np.int64)
     from vandong.analytics.engine import kernels
 
     flags, offset = _flags(measures)
-    found = [
-        kernels.positions_of(chunk["measure"].to_numpy(), flags, offset) + start
-        for start, chunk in chunks(rows.select("measure"))
-    ]
-    return rows[np.concatenate(found)]
+    return np.concatenate(
+        [
+            kernels.positions_of(chunk["measure"].to_numpy(), flags, offset) + start
+            for start, chunk in chunks(rows.select("measure"))
+        ]
+    )
 
 
 def chunks(rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
