@@ -171,6 +171,28 @@ static PyObject *gather(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* The value of table[id] (-1 outside the table) when the same for every
+ * id, else MIXED: blocks of ids compared without a branch per id. */
+#define UNIFORM_LOOP(TT, IT)                                                    \
+    do {                                                                        \
+        const TT *t = (const TT *)table;                                        \
+        const IT *d = (const IT *)ids;                                          \
+        first = ((uint64_t)d[0] < (uint64_t)size) ? t[d[0]] : -1;               \
+        for (Py_ssize_t start = 0; start < n; start += 4096) {                  \
+            Py_ssize_t end = start + 4096 < n ? start + 4096 : n;               \
+            int64_t differ = 0;                                                 \
+            for (Py_ssize_t i = start; i < end; i++) {                          \
+                int64_t j = d[i];                                               \
+                int64_t v = ((uint64_t)j < (uint64_t)size) ? t[j] : -1;         \
+                differ |= v ^ first;                                            \
+            }                                                                   \
+            if (differ) {                                                       \
+                first = MIXED;                                                  \
+                break;                                                          \
+            }                                                                   \
+        }                                                                       \
+    } while (0)
+
 /* uniform(table, table_size_bytes, ids, id_size_bytes): table[id] when the
  * same for every id (-1 outside the table), else MIXED. */
 static PyObject *uniform(PyObject *self, PyObject *args) {
@@ -189,14 +211,22 @@ static PyObject *uniform(PyObject *self, PyObject *args) {
     Py_ssize_t n = b[1].view.len / id_size;
     long long first = MIXED;
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int64_t j = read_int(ids, id_size, i);
-        long long v = (j >= 0 && j < size) ? read_int(table, table_size, j) : -1;
-        if (i == 0) {
-            first = v;
-        } else if (v != first) {
-            first = MIXED;
-            break;
+    if (n == 0) {
+        first = MIXED;
+    } else if (table_size == 1 && id_size == 4) {
+        UNIFORM_LOOP(int8_t, int32_t);
+    } else if (table_size == 4 && id_size == 4) {
+        UNIFORM_LOOP(int32_t, int32_t);
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int64_t j = read_int(ids, id_size, i);
+            long long v = (j >= 0 && j < size) ? read_int(table, table_size, j) : -1;
+            if (i == 0) {
+                first = v;
+            } else if (v != first) {
+                first = MIXED;
+                break;
+            }
         }
     }
     Py_END_ALLOW_THREADS
@@ -254,15 +284,30 @@ static PyObject *runs(PyObject *self, PyObject *args) {
     int fill = b[2].view.len > 0;
     Py_ssize_t count = 0;
     Py_BEGIN_ALLOW_THREADS
-    int64_t before = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int64_t j = read_int(ids, id_size, i);
-        int64_t v = (j >= 0 && j < size) ? read_int(table, table_size, j) : -1;
-        if (i > 0 && v != before) {
-            if (fill) found[count] = i;
-            count++;
+    if (table_size == 4 && id_size == 4) {
+        const int32_t *t = (const int32_t *)table;
+        const int32_t *d = (const int32_t *)ids;
+        int64_t before = n ? (((uint64_t)d[0] < (uint64_t)size) ? t[d[0]] : -1) : 0;
+        for (Py_ssize_t i = 1; i < n; i++) {
+            int64_t j = d[i];
+            int64_t v = ((uint64_t)j < (uint64_t)size) ? t[j] : -1;
+            if (v != before) {
+                if (fill) found[count] = i;
+                count++;
+                before = v;
+            }
         }
-        before = v;
+    } else {
+        int64_t before = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int64_t j = read_int(ids, id_size, i);
+            int64_t v = (j >= 0 && j < size) ? read_int(table, table_size, j) : -1;
+            if (i > 0 && v != before) {
+                if (fill) found[count] = i;
+                count++;
+            }
+            before = v;
+        }
     }
     Py_END_ALLOW_THREADS
     release(b, 3);

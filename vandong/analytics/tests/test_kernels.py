@@ -149,3 +149,13 @@ def test_cells_and_ratio_cells() -> None:
     )
     _same(in_c, in_numba)
     assert len(in_c[0]) > 0
+
+
+def test_a_rollup_is_the_same_by_either_backend() -> None:
+    from vandong.analytics.engine import rollup
+    from vandong.analytics.tests.test_engine import RULES, UNITS, VILLAGES
+
+    in_c, in_numba = _both(lambda: rollup(VILLAGES, UNITS, RULES))
+    key = ["measure", "unit", "period"]
+    assert in_c.sort(key).equals(in_numba.sort(key))
+    assert in_c.height > VILLAGES.height
