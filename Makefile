@@ -6,7 +6,7 @@ export VANDONG_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: run test demo lint install messages
 
-$(BIN)/vandong: pyproject.toml requirements/constraints.txt
+$(BIN)/vandong: pyproject.toml setup.py vandong/analytics/engine/_loops.c requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c requirements/constraints.txt -e ".[dev]"

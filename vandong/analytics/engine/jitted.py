@@ -141,21 +141,21 @@ def cells(
     parent_ids: np.ndarray,
     span: int,
     first_year: int,
-) -> tuple[np.ndarray, ...]:
-    """The cells of a dense (parent, measure, year) array that rows were
-    added to, as columns: measure, unit (the parent), year, value, n,
-    estimate. (Every array here is the rollup's own: no read-only view.)"""
-    count = 0
-    for i in range(len(tally)):
-        if tally[i] != 0:
-            count += 1
-    measure = np.empty(count, dtype=np.int32)
-    unit = np.empty(count, dtype=np.int32)
-    year = np.empty(count, dtype=np.int32)
-    value = np.empty(count, dtype=np.float64)
-    n = np.empty(count, dtype=np.int32)
-    estimate = np.empty(count, dtype=np.bool_)
-    # The cells in order: parent, measure, year (no division per cell).
+    measure: np.ndarray,
+    unit: np.ndarray,
+    year: np.ndarray,
+    value: np.ndarray,
+    n: np.ndarray,
+    estimate: np.ndarray,
+) -> int:
+    """As `cells` in _loops.c: the cells added to, in order (parent,
+    measure, year), into the columns; with the columns empty, their count."""
+    if len(measure) == 0:
+        count = 0
+        for i in range(len(tally)):
+            if tally[i] != 0:
+                count += 1
+        return count
     at = 0
     i = 0
     for p in range(len(parent_ids)):
@@ -170,7 +170,7 @@ def cells(
                     estimate[at] = flagged[i]
                     at += 1
                 i += 1
-    return measure, unit, year, value, n, estimate
+    return at
 
 
 @njit(nogil=True, cache=True)
@@ -178,33 +178,26 @@ def ratio_cells(
     tally: np.ndarray,
     sums: np.ndarray,
     flagged: np.ndarray,
-    ratios: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    ids: np.ndarray,
+    nums: np.ndarray,
+    dens: np.ndarray,
+    factors: np.ndarray,
     measures: int,
     parent_ids: np.ndarray,
     span: int,
     first_year: int,
-) -> tuple[np.ndarray, ...]:
-    """The ratios of the cells of a dense (parent, measure, year) array, as
-    the columns of `cells`: factor * num / den where both cells were added
-    to and den > 0 (`n` the numerator's, an estimate where either part is
-    one). `ratios`: ids, and the positions of their numerators and
-    denominators among the `measures`, and factors."""
-    ids, nums, dens, factors = ratios
+    measure: np.ndarray,
+    unit: np.ndarray,
+    year: np.ndarray,
+    value: np.ndarray,
+    n: np.ndarray,
+    estimate: np.ndarray,
+) -> int:
+    """As `ratio_cells` in _loops.c: factor * num / den where both cells
+    were added to and den > 0, into the columns; with them empty, their
+    count."""
+    fill = len(measure) > 0
     block = measures * span
-    count = 0
-    for p in range(len(parent_ids)):
-        for k in range(len(ids)):
-            a = p * block + nums[k] * span
-            b = p * block + dens[k] * span
-            for y in range(span):
-                if tally[a + y] != 0 and tally[b + y] != 0 and sums[b + y] > 0:
-                    count += 1
-    measure = np.empty(count, dtype=np.int32)
-    unit = np.empty(count, dtype=np.int32)
-    year = np.empty(count, dtype=np.int32)
-    value = np.empty(count, dtype=np.float64)
-    n = np.empty(count, dtype=np.int32)
-    estimate = np.empty(count, dtype=np.bool_)
     at = 0
     for p in range(len(parent_ids)):
         for k in range(len(ids)):
@@ -212,14 +205,15 @@ def ratio_cells(
             b = p * block + dens[k] * span
             for y in range(span):
                 if tally[a + y] != 0 and tally[b + y] != 0 and sums[b + y] > 0:
-                    measure[at] = ids[k]
-                    unit[at] = parent_ids[p]
-                    year[at] = y + first_year
-                    value[at] = factors[k] * sums[a + y] / sums[b + y]
-                    n[at] = tally[a + y]
-                    estimate[at] = flagged[a + y] or flagged[b + y]
+                    if fill:
+                        measure[at] = ids[k]
+                        unit[at] = parent_ids[p]
+                        year[at] = y + first_year
+                        value[at] = factors[k] * sums[a + y] / sums[b + y]
+                        n[at] = tally[a + y]
+                        estimate[at] = flagged[a + y] or flagged[b + y]
                     at += 1
-    return measure, unit, year, value, n, estimate
+    return at
 
 
 @njit(nogil=True, cache=True)

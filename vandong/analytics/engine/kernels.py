@@ -290,6 +290,19 @@ def _columns(count: int) -> tuple[np.ndarray, ...]:
     )
 
 
+def _filled(loop: Any, arrays: tuple[Any, ...]) -> tuple[np.ndarray, ...]:
+    """The columns a loop of cells fills: counted first (with no columns),
+    then filled."""
+    columns = _columns(loop(*arrays, *_columns(0)))
+    if len(columns[0]):
+        loop(*arrays, *columns)
+    return columns
+
+
+def _loops_of_cells() -> Any:
+    return _c() or _jitted()
+
+
 def cells(
     tally: np.ndarray,
     sums: np.ndarray,
@@ -301,25 +314,17 @@ def cells(
 ) -> tuple[np.ndarray, ...]:
     """The cells of a dense (parent, measure, year) array that rows were
     added to, as columns: measure, unit (the parent), year, value, n,
-    estimate."""
-    if c := _c():
-        arrays = (
-            tally,
-            sums,
-            flagged,
-            _as(measure_ids, np.int64),
-            _as(parent_ids, np.int64),
-            span,
-            first_year,
-        )
-        columns = _columns(c.cells(*arrays, *_columns(0)))
-        if len(columns[0]):
-            c.cells(*arrays, *columns)
-        return columns
-    found: tuple[np.ndarray, ...] = _jitted().cells(
-        tally, sums, flagged, measure_ids, parent_ids, span, first_year
+    estimate. (Every array here is the rollup's own.)"""
+    arrays = (
+        tally,
+        sums,
+        flagged,
+        _as(measure_ids, np.int64),
+        _as(parent_ids, np.int64),
+        span,
+        first_year,
     )
-    return found
+    return _filled(_loops_of_cells().cells, arrays)
 
 
 def ratio_cells(
@@ -338,28 +343,20 @@ def ratio_cells(
     one). `ratios`: ids, and the positions of their numerators and
     denominators among the `measures`, and factors."""
     ids, nums, dens, factors = ratios
-    if c := _c():
-        arrays = (
-            tally,
-            sums,
-            flagged,
-            _as(ids, np.int64),
-            _as(nums, np.int64),
-            _as(dens, np.int64),
-            _as(factors, np.float64),
-            measures,
-            _as(parent_ids, np.int64),
-            span,
-            first_year,
-        )
-        columns = _columns(c.ratio_cells(*arrays, *_columns(0)))
-        if len(columns[0]):
-            c.ratio_cells(*arrays, *columns)
-        return columns
-    found: tuple[np.ndarray, ...] = _jitted().ratio_cells(
-        tally, sums, flagged, ratios, measures, parent_ids, span, first_year
+    arrays = (
+        tally,
+        sums,
+        flagged,
+        _as(ids, np.int64),
+        _as(nums, np.int64),
+        _as(dens, np.int64),
+        _as(factors, np.float64),
+        measures,
+        _as(parent_ids, np.int64),
+        span,
+        first_year,
     )
-    return found
+    return _filled(_loops_of_cells().ratio_cells, arrays)
 
 
 def warm_up() -> None:
