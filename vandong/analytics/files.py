@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA, rollup
-from vandong.analytics.engine.arrays import take
+from vandong.analytics.engine.arrays import changes, take
 from vandong.analytics.engine.dense import chunks
 from vandong.analytics.store import TOP, Store
 from vandong.analytics.tree import LEVELS, REFORM_YEAR, Tree
@@ -263,9 +263,14 @@ def _by_file(rows: pl.DataFrame, file_of: np.ndarray) -> dict[int, pl.DataFrame]
             ):
                 pieces[int(root)].append(chunk.slice(a, b - a))
             continue
-        keyed = chunk.with_columns(pl.Series("root", take(file_of, units), pl.Int32))
-        for (root,), part in keyed.partition_by("root", as_dict=True).items():
-            pieces[int(str(root))].append(part.drop("root"))
+        # Ordered by province (stable: each keeps its rows' order), then
+        # sliced: one gather, where a partition cost a call per province.
+        files = take(file_of, units)
+        order = np.argsort(files, kind="stable")
+        ordered, files = chunk[order], files[order]
+        bounds = [0, *changes(files).tolist(), len(files)]
+        for a, b in itertools.pairwise(bounds):
+            pieces[int(files[a])].append(ordered.slice(a, b - a))
     return {root: pl.concat(p) for root, p in pieces.items() if root >= 0}
 
 
