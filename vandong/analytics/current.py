@@ -15,6 +15,7 @@ from vandong.analytics.engine import (
     map_to_successors,
     rollup,
 )
+from vandong.analytics.engine.dense import aligned_chunks
 from vandong.analytics.expressions import DERIVED_KINDS
 from vandong.analytics.measures import Registry
 from vandong.analytics.statuses import re_evaluated
@@ -135,7 +136,7 @@ def _earlier_by_level(rows: pl.DataFrame, tree: Tree) -> dict[int, list[pl.DataF
     from vandong.analytics.engine import kernels
 
     by_level: dict[int, list[pl.DataFrame]] = defaultdict(list)
-    for chunk in _chunks(rows):
+    for _start, chunk in aligned_chunks(rows):
         chunk = _before_reform(chunk)
         if chunk.is_empty():
             continue
@@ -148,18 +149,6 @@ def _earlier_by_level(rows: pl.DataFrame, tree: Tree) -> dict[int, list[pl.DataF
         for one in np.unique(levels).tolist():
             by_level[one].append(chunk.filter(pl.Series(levels == one)))
     return by_level
-
-
-def _chunks(rows: pl.DataFrame) -> list[pl.DataFrame]:
-    """The frame cut where its chunks meet (whole when its columns are not
-    cut alike)."""
-    lengths = rows["unit"].chunk_lengths()
-    if len(lengths) <= 1 or any(
-        rows[c].chunk_lengths() != lengths for c in rows.columns
-    ):
-        return [rows]
-    starts = np.cumsum([0, *lengths[:-1]]).tolist()
-    return [rows.slice(a, n) for a, n in zip(starts, lengths, strict=True) if n]
 
 
 def _before_reform(part: pl.DataFrame) -> pl.DataFrame:

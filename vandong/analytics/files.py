@@ -13,7 +13,7 @@ import polars as pl
 
 from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA, rollup
 from vandong.analytics.engine.arrays import changes, take
-from vandong.analytics.engine.dense import chunks
+from vandong.analytics.engine.dense import aligned_chunks
 from vandong.analytics.store import TOP, Store
 from vandong.analytics.tree import LEVELS, REFORM_YEAR, Tree
 
@@ -229,7 +229,7 @@ def _province_rows(rows: pl.DataFrame, tree: Tree, file_of: np.ndarray) -> pl.Da
     from vandong.analytics.engine import kernels
 
     found = []
-    for _start, chunk in _aligned_chunks(rows):
+    for _start, chunk in aligned_chunks(rows):
         units = chunk["unit"].to_numpy()
         level = kernels.uniform(tree.level_of, units)
         if level not in (1, kernels.MIXED):
@@ -252,7 +252,7 @@ def _by_file(rows: pl.DataFrame, file_of: np.ndarray) -> dict[int, pl.DataFrame]
     from vandong.analytics.engine import kernels
 
     pieces: dict[int, list[pl.DataFrame]] = defaultdict(list)
-    for _start, chunk in _aligned_chunks(rows):
+    for _start, chunk in aligned_chunks(rows):
         units = chunk["unit"].to_numpy()
         cuts = kernels.runs(file_of, units)
         if len(cuts) * _RUN < len(units):
@@ -276,15 +276,6 @@ def _by_file(rows: pl.DataFrame, file_of: np.ndarray) -> dict[int, pl.DataFrame]
 
 # Runs this long on average, or longer, are sliced rather than partitioned.
 _RUN = 256
-
-
-def _aligned_chunks(rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
-    """(first row, slice) of each chunk, when every column is cut in the
-    same places; else the whole frame as one."""
-    lengths = rows.to_series().chunk_lengths()
-    if any(rows[c].chunk_lengths() != lengths for c in rows.columns):
-        return [(0, rows)]
-    return [(start, chunk) for start, chunk in chunks(rows) if chunk.height]
 
 
 def province_facts(

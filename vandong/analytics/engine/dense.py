@@ -309,6 +309,15 @@ def chunks(rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
     return [(a, rows.slice(a, b - a)) for a, b in itertools.pairwise(cuts)]
 
 
+def aligned_chunks(rows: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
+    """(first row, slice) of each chunk, when every column is cut in the
+    same places; else the whole frame as one."""
+    lengths = rows.to_series().chunk_lengths()
+    if any(rows[c].chunk_lengths() != lengths for c in rows.columns):
+        return [(0, rows)]
+    return [(start, chunk) for start, chunk in chunks(rows) if chunk.height]
+
+
 def _kernel_columns(rows: pl.DataFrame) -> list[pl.DataFrame]:
     """The columns the kernels read, in their types, as frames of one chunk
     each (NumPy then sees every column without a copy): a frame put
