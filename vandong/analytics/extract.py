@@ -61,7 +61,7 @@ def units() -> pl.DataFrame:
     }
     # A few columns of every unit, strings mostly: as text through COPY on
     # Django's own connection, which waits for the server without holding
-    # Python's lock (the rebuild loads its compiled loops meanwhile).
+    # Python's lock (the rebuild opens the store's files meanwhile).
     raw = _read_text(sql, columns) if _copies() else _read(sql, list(columns))
     if raw.is_empty():
         return pl.DataFrame(schema=UNIT_FRAME)

@@ -100,8 +100,9 @@ def rebuild(
     the end."""
     with contextlib.ExitStack() as paused:
         # From the store, the cycle collector is paused from the start:
-        # loading the kernels makes enough objects to set off a full
-        # collection. A cold read lets it run (its frames are large).
+        # loading Numba's kernels (where the C ones were not built) makes
+        # enough objects to set off a full collection. A cold read lets it
+        # run (its frames are large).
         if not cold:
             paused.enter_context(_no_cycle_collection())
         return _rebuild(cold, progress, store or Store(), paused.close)
