@@ -4,6 +4,7 @@ data values, and the units, evaluations and recognitions counted."""
 import atexit
 import contextlib
 import datetime
+import hashlib
 import os
 import threading
 import weakref
@@ -39,14 +40,37 @@ UNIT_FRAME = {
 }
 
 
+# The columns of the units the rollup reads.
+_UNIT_COLUMNS = (
+    "id, parent_id, level, type, path, valid_from, valid_to, code, region, "
+    "commune_group"
+)
+# Changes whenever `units` makes something else of the same rows.
+_UNITS_FORMAT = hashlib.sha256(
+    repr((1, _UNIT_COLUMNS, UNIT_FRAME, REFORM_DATE)).encode()
+).hexdigest()[:12]
+
+
+def units_fingerprint() -> str | None:
+    """What the units `units` reads hash to: equal while none of them
+    changed, so that a copy made from them can be used instead of reading
+    them again. One pass in the database (PostgreSQL; None elsewhere)."""
+    if not _copies():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), coalesce(sum(hash_record_extended("  # noqa: S608 - fixed columns
+            f"ROW({_UNIT_COLUMNS}), 0)), 0) FROM geo_unit"
+        )
+        count, total = cursor.fetchone()
+    return f"{_UNITS_FORMAT}:{count}:{total}"
+
+
 def units() -> pl.DataFrame:
     """Every unit of both trees: its parent, level, type, the province its
     path starts from (its partition in the store), the first and last year
     it is counted in, and whether it belongs to the current tree."""
-    sql = (
-        "SELECT id, parent_id, level, type, path, valid_from, valid_to, code, "
-        "region, commune_group FROM geo_unit"
-    )
+    sql = f"SELECT {_UNIT_COLUMNS} FROM geo_unit"  # noqa: S608 - fixed columns
     columns = {
         "unit": pl.Int64,
         "parent": pl.Int64,

@@ -2,17 +2,21 @@
 kept in step when values change; through the services, the API and the
 command line."""
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from conftest import PASSWORD, World
-from vandong.analytics import queries, services
+from vandong.analytics import extract, queries, services
 from vandong.analytics.models import Indicator
 from vandong.analytics.store import Store
 from vandong.collect.rows import ValueRow
 from vandong.collect.services import data_values_write
 from vandong.collect.tests.factories import Catalog, make_catalog
+from vandong.geo.models import LEGACY_END
+from vandong.geo.tests.factories import make_unit
+from vandong.geo.tree import set_path
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +167,38 @@ def test_a_warm_rebuild_gives_what_a_cold_one_gives(
     assert (
         queries.rows("CULT_SHARE", unit=world.province, level=3, tree="current") == cold
     )
+
+
+def test_a_warm_rebuild_reads_the_units_again_only_when_they_changed(
+    world: World, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.rebuild(cold=True)
+    reads: list[pl.DataFrame] = []
+    read = extract.units
+
+    def counted() -> pl.DataFrame:
+        reads.append(read())
+        return reads[-1]
+
+    monkeypatch.setattr(extract, "units", counted)
+    # PostgreSQL tells that no unit changed: the store's copy serves.
+    told = extract.units_fingerprint() is not None
+    services.rebuild()
+    assert len(reads) == (0 if told else 1)
+    # A legacy ward moved into another district of the province.
+    district = make_unit(
+        "106", "Huyện Tam Đường", "huyen", parent=world.province, valid_to=LEGACY_END
+    )
+    ward = world.legacy_doan_ket
+    ward.parent = district
+    ward.save(update_fields=["parent"])
+    set_path(ward)
+    services.rebuild()
+    assert len(reads) == (1 if told else 2)
+    districts = queries.rows(
+        "T_HH", unit=world.province, level=2, periods=["2024"], tree="legacy"
+    )
+    assert [(r.unit_code, r.value) for r in districts] == [("105", 100), ("106", 300)]
 
 
 def test_unknown_indicator_level_period_and_tree_are_refused(
