@@ -55,15 +55,21 @@ def units_fingerprint() -> str | None:
     """What the units `units` reads hash to: equal while none of them
     changed, so that a copy made from them can be used instead of reading
     them again. One pass in the database (PostgreSQL; None elsewhere)."""
+    found = _fingerprint("geo_unit", _UNIT_COLUMNS)
+    return None if found is None else f"{_UNITS_FORMAT}:{found}"
+
+
+def _fingerprint(table: str, columns: str) -> str | None:
+    """The rows' count and the sum of their hashes (PostgreSQL)."""
     if not _copies():
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), coalesce(sum(hash_record_extended("  # noqa: S608 - fixed columns
-            f"ROW({_UNIT_COLUMNS}), 0)), 0) FROM geo_unit"
+            "SELECT count(*), coalesce(sum(hash_record_extended("  # noqa: S608 - fixed names
+            f"ROW({columns}), 0)), 0) FROM {table}"
         )
         count, total = cursor.fetchone()
-    return f"{_UNITS_FORMAT}:{count}:{total}"
+    return f"{count}:{total}"
 
 
 def units() -> pl.DataFrame:
@@ -151,10 +157,19 @@ def year_periods() -> dict[int, int]:
 @dataclass(frozen=True)
 class Scope:
     """Which facts to read: all, or those of units under some provinces
-    (by root id) in some years."""
+    (by root id), or of some units, in some years."""
 
     roots: Sequence[int] | None = None
     years: Sequence[int] | None = None
+    units: Sequence[int] | None = None
+
+    def unit_condition(self, column: str) -> str | None:
+        """SQL keeping the rows whose `column` is a unit of the scope."""
+        if self.units is not None:
+            return f"{column} IN ({_ints(self.units)})"
+        if self.roots is not None:
+            return f"{column} IN ({_units_under(self.roots)})"
+        return None
 
 
 def data_values(registry: Registry, scope: Scope) -> pl.DataFrame:
@@ -180,9 +195,9 @@ def data_values(registry: Registry, scope: Scope) -> pl.DataFrame:
         f"SELECT {columns} FROM collect_datavalue "  # noqa: S608
         f"WHERE value IS NOT NULL AND period_id IN ({_ints(periods)})"
     )
-    if scope.roots is not None:
-        sql += f" AND unit_id IN ({_units_under(scope.roots)})"
-    table = "collect_datavalue" if scope.roots is None else None
+    if (units := scope.unit_condition("unit_id")) is not None:
+        sql += f" AND {units}"
+    table = "collect_datavalue" if units is None else None
     if packed:
         raw = _read(sql, ["key", "value"], table=table)
         ids = pl.col("key").cast(pl.Int64)
@@ -361,8 +376,8 @@ def evaluations(registry: Registry, scope: Scope) -> pl.DataFrame:
     conditions = []
     if scope.years is not None:
         conditions.append(f"e.year IN ({_ints(scope.years)})")
-    if scope.roots is not None:
-        conditions.append(f"e.unit_id IN ({_units_under(scope.roots)})")
+    if (units := scope.unit_condition("e.unit_id")) is not None:
+        conditions.append(units)
     if conditions:
         sql += " WHERE " + " AND ".join(conditions)
     with connection.cursor() as cursor:
@@ -423,8 +438,8 @@ def recognitions(
     """`recognized:<kind>`: 1 for each year from the recognition's year on,
     while the unit exists and until the year it was revoked in."""
     sql = "SELECT unit_id, kind, year, revoked_on FROM criteria_recognition"
-    if scope.roots is not None:
-        sql += f" WHERE unit_id IN ({_units_under(scope.roots)})"
+    if (units := scope.unit_condition("unit_id")) is not None:
+        sql += f" WHERE {units}"
     with connection.cursor() as cursor:
         cursor.execute(sql)
         rows = cursor.fetchall()
@@ -497,14 +512,32 @@ def unit_counts(
     )
 
 
+_EDGE_COLUMNS = "predecessor_id, successor_id, kind, area_share"
+# The edges last read in this process, by their fingerprint: every refresh
+# asks for them, and they change only when the tree does.
+_EDGES: tuple[str, pl.DataFrame] | None = None
+_EDGES_LOCK = threading.Lock()
+
+
 def successions() -> pl.DataFrame:
     """The succession edges as (unit, successor, share, split)."""
+    global _EDGES
+    key = _fingerprint("geo_succession", _EDGE_COLUMNS)
+    with _EDGES_LOCK:
+        if key is not None and _EDGES is not None and _EDGES[0] == key:
+            return _EDGES[1]
+    edges = _read_successions()
+    if key is not None:
+        with _EDGES_LOCK:
+            _EDGES = (key, edges)
+    return edges
+
+
+def _read_successions() -> pl.DataFrame:
     from vandong.analytics.engine.mapping import EDGE_SCHEMA
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT predecessor_id, successor_id, kind, area_share FROM geo_succession"
-        )
+        cursor.execute(f"SELECT {_EDGE_COLUMNS} FROM geo_succession")  # noqa: S608 - fixed names
         rows = cursor.fetchall()
     if not rows:
         return pl.DataFrame(schema=EDGE_SCHEMA)

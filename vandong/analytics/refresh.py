@@ -67,7 +67,7 @@ def refresh_task(unit_ids: list[int] | None, years: list[int]) -> None:
     _run(unit_ids, years)
 
 
-SETTLE_SECONDS = 0.05
+SETTLE_SECONDS = 0.01
 
 
 class _Worker:
@@ -90,8 +90,9 @@ class _Worker:
         while True:
             first = self.requests.get()
             batch = [first]
-            # A save sends its values and, a moment later, the evaluations
-            # they changed: wait that moment, and roll both up at once.
+            # A save's commit sends the evaluations its values changed and
+            # the values themselves, one right after the other: wait that
+            # moment, and roll both up at once.
             deadline = time.monotonic() + SETTLE_SECONDS
             while (left := deadline - time.monotonic()) > 0:
                 try:

@@ -468,7 +468,7 @@ def refresh(
             tree = Tree.of(extract.units())
             roots = set(tree.roots(ids).tolist()) - {-1}
         registry = Registry(manifest.get("derived", {}))
-        fresh = _extract(registry, tree, extract.Scope(sorted(roots), wanted_years))
+        fresh = _fresh_facts(store, registry, tree, sorted(roots), wanted_years, ids)
         rules = registry.rules()
         warming.join()
         years_all = sorted(set(manifest.get("years", [])) | set(wanted_years))
@@ -504,6 +504,24 @@ def refresh(
         manifest["refreshed_at"] = timezone.now().isoformat()
         store.write_manifest(manifest)
     return True
+
+
+def _fresh_facts(
+    store: Store,
+    registry: Registry,
+    tree: Tree,
+    roots: list[int],
+    years: list[int],
+    unit_ids: np.ndarray,
+) -> pl.DataFrame:
+    """These provinces' facts of these years as they are now: the store's,
+    with the facts of the units written read again from the database (a
+    few hundred rows, not the province's hundred thousand)."""
+    scope = extract.Scope(roots, years, units=unit_ids.tolist())
+    written = _extract(registry, tree, scope, ordered=False)
+    kept = read_facts(store, roots, years)
+    kept = kept.filter(~pl.col("unit").is_in(unit_ids.tolist()))
+    return by_level(pl.concat([kept, written.select(kept.columns)]), tree)
 
 
 def _refresh_current(
@@ -558,9 +576,12 @@ def _refresh_current(
     )
 
 
-def _extract(registry: Registry, tree: Tree, scope: extract.Scope) -> pl.DataFrame:
+def _extract(
+    registry: Registry, tree: Tree, scope: extract.Scope, *, ordered: bool = True
+) -> pl.DataFrame:
     """The facts of the scope: data values, evaluations, recognitions and
-    the units counted, ordered by level (villages first)."""
+    the units counted, ordered by level (villages first) unless not
+    `ordered`."""
     values = extract.data_values(registry, scope)
     judged = extract.evaluations(registry, scope)
     years = sorted(
@@ -571,9 +592,11 @@ def _extract(registry: Registry, tree: Tree, scope: extract.Scope) -> pl.DataFra
     units = tree.units
     if scope.roots is not None:
         units = units.filter(pl.col("root").is_in(list(scope.roots)))
+    if scope.units is not None:
+        units = units.filter(pl.col("unit").is_in(list(scope.units)))
     held = extract.recognitions(registry, scope, units, years)
     counted = extract.unit_counts(registry, units, years)
     facts = pl.concat(
         [f.select(list(FACT_SCHEMA)) for f in (values, judged, held, counted)]
     )
-    return by_level(facts, tree)
+    return by_level(facts, tree) if ordered else facts
