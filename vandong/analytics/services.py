@@ -506,6 +506,10 @@ def refresh(
     return True
 
 
+# Up to this many units written, a refresh reads their facts alone.
+SPLICED_UNITS = 2_000
+
+
 def _fresh_facts(
     store: Store,
     registry: Registry,
@@ -516,7 +520,10 @@ def _fresh_facts(
 ) -> pl.DataFrame:
     """These provinces' facts of these years as they are now: the store's,
     with the facts of the units written read again from the database (a
-    few hundred rows, not the province's hundred thousand)."""
+    few hundred rows, not the province's hundred thousand). Past a few
+    thousand units written, the provinces are read again whole."""
+    if len(unit_ids) > SPLICED_UNITS:
+        return _extract(registry, tree, extract.Scope(roots, years))
     scope = extract.Scope(roots, years, units=unit_ids.tolist())
     written = _extract(registry, tree, scope, ordered=False)
     kept = read_facts(store, roots, years)

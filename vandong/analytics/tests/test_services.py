@@ -355,9 +355,17 @@ def _store_contents() -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
+@pytest.mark.parametrize("spliced", [True, False], ids=["units", "provinces"])
 def test_a_refresh_leaves_the_store_as_a_rebuild_would(
-    world: World, catalog: Catalog, django_capture_on_commit_callbacks
+    world: World,
+    catalog: Catalog,
+    django_capture_on_commit_callbacks,
+    monkeypatch: pytest.MonkeyPatch,
+    spliced: bool,
 ) -> None:
+    # A refresh reads again the facts of the units written, or past a
+    # number of them their provinces whole.
+    monkeypatch.setattr(services, "SPLICED_UNITS", 2_000 if spliced else 0)
     # given a store of 2024 and 2025, and values of 2023 written later
     services.rebuild(cold=True)
     with django_capture_on_commit_callbacks(execute=True):
