@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 from vandong.api import api
 
 urlpatterns = [
+    # First: machine clients ask the most, and each prefix tried before costs.
+    path("api/v1/", api.urls),
     path("", RedirectView.as_view(pattern_name="geo:browse", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("vandong.accounts.urls")),
@@ -17,5 +19,4 @@ urlpatterns = [
     path("petitions/", include("vandong.petitions.urls")),
     path("cong-khai/", include("vandong.portal.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]

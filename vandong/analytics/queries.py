@@ -494,8 +494,7 @@ def years() -> list[int]:
 
 def store_stamp() -> str:
     """What changes whenever the store's figures change."""
-    manifest = Store().manifest()
-    return f"{manifest.get('built_at')}|{manifest.get('refreshed_at')}"
+    return Store().stamp()
 
 
 def store_state() -> dict[str, object]:

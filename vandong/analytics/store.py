@@ -49,6 +49,16 @@ class Store:
     def manifest(self) -> dict[str, Any]:
         """The manifest, parsed once per version of the file (pages read it
         several times a request); each caller gets its own copy."""
+        return copy.deepcopy(self._manifest())
+
+    def stamp(self) -> str:
+        """What changes whenever the store's figures change (asked by every
+        API request: no copy of the manifest)."""
+        manifest = self._manifest()
+        return f"{manifest.get('built_at')}|{manifest.get('refreshed_at')}"
+
+    def _manifest(self) -> dict[str, Any]:
+        """The manifest as parsed, shared: not to be changed."""
         path = self.root / "manifest.json"
         try:
             stat = path.stat()
@@ -66,7 +76,7 @@ class Store:
             hit = (stamp, parsed)
             with _CACHE_LOCK:
                 _MANIFESTS[key] = hit
-        return copy.deepcopy(hit[1])
+        return hit[1]
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         self._replace(
