@@ -149,7 +149,7 @@ class Store:
     def write(self, path: Path, frame: pl.DataFrame) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        frame.write_ipc(aside, compression="uncompressed")
+        _write_arrow(aside, frame)
         os.replace(aside, path)
 
     def remove(self, path: Path) -> None:
@@ -178,6 +178,14 @@ class Store:
             finally:
                 if got:
                     fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_arrow(path: Path, frame: pl.DataFrame) -> None:
+    """The frame as an Arrow IPC file, its columns' buffers handed to the
+    OS as they are (Polars' own writer copies them first)."""
+    table = frame.to_arrow()
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as out:
+        out.write_table(table)
 
 
 def _mapped(path: Path) -> pl.DataFrame:
