@@ -138,7 +138,8 @@ def _rebuild(
                 )
                 write_facts(store, facts, tree)
                 steps.done("facts", "Ghi dữ kiện / wrote the facts")
-                roots = sorted(set(tree.roots(facts["unit"].to_numpy()).tolist()))
+                provinces = pl.Series(tree.roots(facts["unit"].to_numpy()))
+                roots = provinces.unique().sort().to_list()
                 years = sorted(set(facts["year"].unique().to_list()))
                 report.facts = facts.height
             else:

@@ -346,6 +346,48 @@ static PyObject *positions_of(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(count);
 }
 
+/* counting_order(keys i32, starts i64, order i64): the rows' positions
+ * ordered by key, rows of one key in their order (a counting sort); keys
+ * are 0 to len(starts) - 1 (starts: zeroed). False for a key outside. */
+static PyObject *counting_order(PyObject *self, PyObject *args) {
+    PyObject *o[3];
+    if (!PyArg_ParseTuple(args, "OOO", &o[0], &o[1], &o[2])) {
+        return NULL;
+    }
+    Buf b[3];
+    if (take_buffers(o, "rww", b) != 0) {
+        return NULL;
+    }
+    const int32_t *keys = DATA(b[0], int32_t);
+    Py_ssize_t n = LEN(b[0], int32_t);
+    int64_t *starts = DATA(b[1], int64_t);
+    Py_ssize_t size = LEN(b[1], int64_t);
+    int64_t *order = DATA(b[2], int64_t);
+    int inside = LEN(b[2], int64_t) == n;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n && inside; i++) {
+        if (keys[i] < 0 || keys[i] >= size) {
+            inside = 0;
+        } else {
+            starts[keys[i]]++;
+        }
+    }
+    if (inside) {
+        int64_t at = 0;
+        for (Py_ssize_t k = 0; k < size; k++) {
+            int64_t count = starts[k];
+            starts[k] = at;
+            at += count;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            order[starts[keys[i]]++] = i;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    release(b, 3);
+    return PyBool_FromLong(inside);
+}
+
 /* bounds(values i32): (smallest, largest), of at least one value. */
 static PyObject *bounds(PyObject *self, PyObject *args) {
     PyObject *o[1];
@@ -555,6 +597,7 @@ static PyMethodDef methods[] = {
     {"positions_of", positions_of, METH_VARARGS, NULL},
     {"runs", runs, METH_VARARGS, NULL},
     {"bounds", bounds, METH_VARARGS, NULL},
+    {"counting_order", counting_order, METH_VARARGS, NULL},
     {"survey", survey, METH_VARARGS, NULL},
     {"cells", cells, METH_VARARGS, NULL},
     {"ratio_cells", ratio_cells, METH_VARARGS, NULL},

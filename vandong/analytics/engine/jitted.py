@@ -120,6 +120,26 @@ def positions_of(ids: np.ndarray, flagged: np.ndarray, offset: int) -> np.ndarra
 
 
 @njit(nogil=True, cache=True)
+def counting_order(keys: np.ndarray, size: int) -> np.ndarray:
+    starts = np.zeros(size, dtype=np.int64)
+    for i in range(len(keys)):
+        k = keys[i]
+        if k < 0 or k >= size:
+            return np.empty(0, dtype=np.int64)
+        starts[k] += 1
+    at = 0
+    for k in range(size):
+        count = starts[k]
+        starts[k] = at
+        at += count
+    order = np.empty(len(keys), dtype=np.int64)
+    for i in range(len(keys)):
+        order[starts[keys[i]]] = i
+        starts[keys[i]] += 1
+    return order
+
+
+@njit(nogil=True, cache=True)
 def bounds(values: np.ndarray) -> tuple[int, int]:
     low = values[0]
     high = values[0]

@@ -96,6 +96,20 @@ def test_gather_uniform_and_changes(table_type, id_type) -> None:
     _same(found, kernels.changes(kernels.gather(table, sorted_ids, -1)))
 
 
+@pytest.mark.parametrize("n", [0, 1, 5_000])
+def test_counting_order_is_a_stable_sort(n: int) -> None:
+    keys = RNG.integers(0, 13, n).astype(np.int32)
+    in_c, in_numba = _both(lambda: kernels.counting_order(keys, 13))
+    _same(in_c, in_numba)
+    np.testing.assert_array_equal(in_c, np.argsort(keys, kind="stable"))
+
+
+def test_counting_order_refuses_a_key_outside() -> None:
+    for backend in ("c", "numba"):
+        with kernels.using(backend), pytest.raises(ValueError, match="outside"):
+            kernels.counting_order(np.array([0, 3, 13], dtype=np.int32), 13)
+
+
 def test_positions_bounds_and_survey() -> None:
     measures, units, years, _values = _rows(3_000)
     flagged = np.zeros(20, dtype=np.bool_)
