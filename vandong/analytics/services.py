@@ -138,8 +138,8 @@ def _rebuild(
                 )
                 write_facts(store, facts, tree)
                 steps.done("facts", "Ghi dữ kiện / wrote the facts")
-                provinces = pl.Series(tree.roots(facts["unit"].to_numpy()))
-                roots = provinces.unique().sort().to_list()
+                found = pl.Series(tree.roots(facts["unit"].to_numpy()))
+                roots = found.unique().sort().to_list()
                 years = sorted(set(facts["year"].unique().to_list()))
                 report.facts = facts.height
             else:
