@@ -70,11 +70,18 @@ def refresh_task(unit_ids: list[int] | None, years: list[int]) -> None:
 SETTLE_SECONDS = 0.01
 
 
+Request = tuple[list[int] | None, list[int]]
+
+
 class _Worker:
-    """One daemon thread; requests that arrive while it works are merged."""
+    """One daemon thread; requests that arrive while it works are merged.
+    A request that failed is tried again with the next one: a refresh reads
+    only the units written, so nothing else would bring them in before a
+    rebuild."""
 
     def __init__(self) -> None:
-        self.requests: queue.Queue[tuple[list[int] | None, list[int]]] = queue.Queue()
+        self.requests: queue.Queue[Request] = queue.Queue()
+        self.failed: list[Request] = []
         self.idle = threading.Event()
         self.idle.set()
         self.thread = threading.Thread(
@@ -89,7 +96,7 @@ class _Worker:
     def _loop(self) -> None:
         while True:
             first = self.requests.get()
-            batch = [first]
+            batch = [*self.failed, first]
             # A save's commit sends the evaluations its values changed and
             # the values themselves, one right after the other: wait that
             # moment, and roll both up at once.
@@ -110,8 +117,10 @@ class _Worker:
             years = sorted({y for _, ys in batch for y in ys})
             try:
                 _run(units, years)
+                self.failed = []
             except Exception:  # a failed refresh must not kill the thread
                 logger.exception("analytics refresh failed")
+                self.failed = [(units, years)]
             finally:
                 close_old_connections()
                 if self.requests.empty():
