@@ -222,8 +222,6 @@ def _province_rows(rows: pl.DataFrame, tree: Tree, file_of: np.ndarray) -> pl.Da
     """The rows of provinces (level 1), with their `root`: a chunk of
     another level (the rollup's sums come in chunks of one level) is
     passed over without a look at each row."""
-    from vandong.analytics.engine import kernels
-
     found = []
     for _start, chunk in aligned_chunks(rows):
         units = chunk["unit"].to_numpy()
@@ -245,8 +243,6 @@ def _by_file(rows: pl.DataFrame, file_of: np.ndarray) -> dict[int, pl.DataFrame]
     """The rows of each province's file (`file_of[unit]`: the row's province,
     -1 for none). A chunk whose rows come in long runs of one province (the
     rollup's sums do) is cut into slices, not copied; any other partitioned."""
-    from vandong.analytics.engine import kernels
-
     pieces: dict[int, list[pl.DataFrame]] = defaultdict(list)
     for _start, chunk in aligned_chunks(rows):
         units = chunk["unit"].to_numpy()

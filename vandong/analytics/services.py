@@ -525,10 +525,11 @@ def _fresh_facts(
     thousand units written, the provinces are read again whole."""
     if len(unit_ids) > SPLICED_UNITS:
         return _extract(registry, tree, extract.Scope(roots, years))
-    scope = extract.Scope(roots, years, units=unit_ids.tolist())
-    written = _extract(registry, tree, scope, ordered=False)
-    kept = read_facts(store, roots, years)
-    kept = kept.filter(~pl.col("unit").is_in(unit_ids.tolist()))
+    ids = unit_ids.tolist()
+    written = _extract(
+        registry, tree, extract.Scope(roots, years, units=ids), ordered=False
+    )
+    kept = read_facts(store, roots, years).filter(~pl.col("unit").is_in(ids))
     return by_level(pl.concat([kept, written.select(kept.columns)]), tree)
 
 

@@ -206,14 +206,15 @@ def counting_order(keys: np.ndarray, size: int) -> np.ndarray:
     """The rows' positions ordered by key (0 to size - 1), the rows of one
     key in their order: a counting sort, two passes for any number of rows."""
     keys = _as(keys, np.int32)
-    if len(keys) and (int(keys.min()) < 0 or int(keys.max()) >= size):
-        raise ValueError("a key outside 0 to size - 1")
     if c := _c():
         order = np.empty(len(keys), dtype=np.int64)
-        c.counting_order(keys, np.zeros(size, dtype=np.int64), order)
-        return order
-    ordered: np.ndarray = _jitted().counting_order(_read_only(keys), size)
-    return ordered
+        inside = c.counting_order(keys, np.zeros(size, dtype=np.int64), order)
+    else:
+        order = _jitted().counting_order(_read_only(keys), size)
+        inside = len(order) == len(keys)
+    if not inside:
+        raise ValueError("a key outside 0 to size - 1")
+    return order
 
 
 def bounds(values: np.ndarray) -> tuple[int, int]:
