@@ -175,11 +175,15 @@ def _current_own(tree: Tree, root: int, part: pl.DataFrame) -> pl.DataFrame:
 
 
 def worked(facts: pl.DataFrame) -> pl.DataFrame:
-    """Facts with the rollup's count and estimate columns."""
+    """Facts with the rollup's count and estimate columns (in one chunk, as
+    the constant columns come: a frame whose columns are cut in different
+    places is written whole where it could be sliced)."""
     if "n" in facts.columns:
         return facts
-    return facts.select(list(FACT_SCHEMA)).with_columns(
-        pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate")
+    return (
+        facts.select(list(FACT_SCHEMA))
+        .rechunk()
+        .with_columns(pl.lit(1, pl.Int32).alias("n"), pl.lit(False).alias("estimate"))
     )
 
 

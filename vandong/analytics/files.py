@@ -75,11 +75,18 @@ def write_facts(
         slices = file_slices(by_level(facts, tree), tree)
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [
-            pool.submit(store.write, store.facts_path(root, level), part)
+            pool.submit(_write_one_chunk, store, store.facts_path(root, level), part)
             for root, level, part in slices
         ]
         for future in futures:
             future.result()
+
+
+def _write_one_chunk(store: Store, path: Path, facts: pl.DataFrame) -> None:
+    """A fact file as one record batch: every rebuild opens it, and each
+    batch of a file is a chunk the rollup's loops are called on apart (the
+    facts read from the database come in many)."""
+    store.write(path, facts.rechunk())
 
 
 def file_slices(facts: pl.DataFrame, tree: Tree) -> list[tuple[int, int, pl.DataFrame]]:
@@ -255,10 +262,10 @@ def _by_file(rows: pl.DataFrame, file_of: np.ndarray) -> dict[int, pl.DataFrame]
             ):
                 pieces[int(root)].append(chunk.slice(a, b - a))
             continue
-        # Ordered by province (stable: each keeps its rows' order), then
-        # sliced: one gather, where a partition cost a call per province.
+        # Ordered by province (a counting sort: each keeps its rows' order),
+        # then sliced: one gather, where a partition cost a call per province.
         files = take(file_of, units)
-        order = np.argsort(files, kind="stable")
+        order = kernels.counting_order(files + 1, int(file_of.max(initial=-1)) + 2)
         ordered, files = chunk[order], files[order]
         bounds = [0, *changes(files).tolist(), len(files)]
         for a, b in itertools.pairwise(bounds):
