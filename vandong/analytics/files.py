@@ -4,7 +4,7 @@ the rows rolled up on each tree, with the provinces' and the country's in
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -200,10 +200,13 @@ def write_roots(
     *,
     roots: Sequence[int] | None = None,
     years: Sequence[int] | None = None,
+    put: Callable[[Path, pl.DataFrame], None] | None = None,
 ) -> pl.DataFrame:
     """The rows below the country, one file per province; with `roots`, only
     those provinces are replaced (with `years` too, only their rows of those
-    years). Returns the provinces' own rows (with `root`)."""
+    years). Returns the provinces' own rows (with `root`). Each file is
+    written by `put` (the store's `write`, unless given)."""
+    put = put or store.write
     # The country's rows (and those of units outside the tree) go to no
     # province's file: -1.
     file_of = np.where(tree.level_of >= 1, tree.root_of, -1).astype(np.int32)
@@ -219,7 +222,7 @@ def write_roots(
             elif not other_years.is_empty():
                 parts[root] = other_years
     for root, part in parts.items():
-        store.write(store.rows_path(name, root), part)
+        put(store.rows_path(name, root), part)
     for root in set(roots or []) - set(parts):
         store.remove(store.rows_path(name, root))
     return _province_rows(rows, tree, file_of)

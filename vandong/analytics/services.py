@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -151,36 +152,45 @@ def _rebuild(
             warming.join()
             # The statuses are judged again only when not read from the store.
             specs = commune_specs() if judged is None else []
-            work = _BatchWork(store, tree, edges, registry, rules, years, judged, specs)
-            stored = reading.result() if reading is not None else None
-            with _no_cycle_collection():
-                done = _roll_up(
-                    work, _batches(tree, edges, roots), facts, stored, steps
+            with _Writer(store) as writer:
+                work = _BatchWork(
+                    store, tree, edges, registry, rules, years, judged, specs, writer
                 )
-            del stored
-            del facts
-            steps.done("rollup", "Tổng hợp hai cây / rolled up both trees")
-            if not report.cold:
-                report.facts = sum(d.facts for d in done)
-            for name in ("legacy", "current"):
-                provinces = [d.provinces[name] for d in done]
-                report.rows[name] = sum(d.rows[name] for d in done) + write_top(
-                    store,
-                    name,
-                    pl.concat(provinces)
-                    if provinces
-                    else pl.DataFrame(schema=ROLLUP_SCHEMA),
-                    tree,
-                    rules,
+                stored = reading.result() if reading is not None else None
+                with _no_cycle_collection():
+                    done = _roll_up(
+                        work, _batches(tree, edges, roots), facts, stored, steps
+                    )
+                del stored
+                del facts
+                steps.done("rollup", "Tổng hợp hai cây / rolled up both trees")
+                if not report.cold:
+                    report.facts = sum(d.facts for d in done)
+                # The two trees' countries, side by side.
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    tops = {
+                        name: pool.submit(
+                            write_top,
+                            store,
+                            name,
+                            pl.concat([d.provinces[name] for d in done])
+                            if done
+                            else pl.DataFrame(schema=ROLLUP_SCHEMA),
+                            tree,
+                            rules,
+                        )
+                        for name in ("legacy", "current")
+                    }
+                for name, top in tops.items():
+                    report.rows[name] = sum(d.rows[name] for d in done) + top.result()
+                store.write(
+                    statuses_path(store),
+                    pl.concat([d.judged for d in done])
+                    if done
+                    else pl.DataFrame(schema=FACT_SCHEMA),
                 )
-            store.write(
-                statuses_path(store),
-                pl.concat([d.judged for d in done])
-                if done
-                else pl.DataFrame(schema=FACT_SCHEMA),
-            )
-            if units_read:
-                store.write(store.root / "units.arrow", tree.units)
+                if units_read:
+                    store.write(store.root / "units.arrow", tree.units)
             steps.done("write", "Ghi kết quả / wrote the tables")
             report.seconds = time.monotonic() - steps.started
             store.write_manifest(
@@ -313,12 +323,13 @@ class _BatchWork:
     years: list[int]
     judged: pl.DataFrame | None
     specs: list[CriteriaSetSpec]
+    writer: "_Writer"
 
     def run(self, roots: list[int], facts: list[Part] | None) -> _BatchResult:
-        """Both trees of these provinces rolled up and their files written;
-        their provinces' rows (for the country) given back. `facts` by
-        province and level, as the store's files keep them (read from them
-        when not given)."""
+        """Both trees of these provinces rolled up and their files handed to
+        the writer; their provinces' rows (for the country) given back.
+        `facts` by province and level, as the store's files keep them (read
+        from them when not given)."""
         if facts is None:
             facts = read_fact_parts(self.store, roots)
         tree = self.tree.part(roots)
@@ -332,6 +343,10 @@ class _BatchWork:
             # The country is summed from every batch's provinces.
             top=1,
         )
+        rows: dict[str, int] = {}
+        provinces: dict[str, pl.DataFrame] = {}
+        # The legacy files are written while the current tree is rolled up.
+        self._hand_over("legacy", legacy, tree, facts, rows, provinces)
         current, judged = current_rows(
             facts,
             legacy,
@@ -343,15 +358,52 @@ class _BatchWork:
             judged,
             self.specs,
         )
-        rows, provinces = {}, {}
-        for name, tree_rows in (("legacy", legacy), ("current", current)):
-            tops = write_roots(self.store, name, tree_rows, tree)
-            # The country's rows are summed from every batch's provinces.
-            rows[name] = int((tree_rows["unit"] != 0).sum())
-            provinces[name] = pl.concat(
-                [tops.drop("root"), province_facts(facts, tree, name)]
-            )
+        self._hand_over("current", current, tree, facts, rows, provinces)
         return _BatchResult(sum(p.height for *_, p in facts), rows, provinces, judged)
+
+    def _hand_over(
+        self,
+        name: str,
+        tree_rows: pl.DataFrame,
+        tree: Tree,
+        facts: list[Part],
+        rows: dict[str, int],
+        provinces: dict[str, pl.DataFrame],
+    ) -> None:
+        """A tree's rows cut into the provinces' files for the writer; its
+        count and its provinces' rows (the country is summed from every
+        batch's) kept in `rows` and `provinces`."""
+        tops = write_roots(self.store, name, tree_rows, tree, put=self.writer.put)
+        rows[name] = int((tree_rows["unit"] != 0).sum())
+        provinces[name] = pl.concat(
+            [tops.drop("root"), province_facts(facts, tree, name)]
+        )
+
+
+class _Writer:
+    """The store's files written on a thread of their own, while the batches
+    go on rolling up (writing waits on the disk as much as on a core)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pool = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="vandong-write"
+        )
+        self.pending: list[Future[None]] = []
+
+    def put(self, path: Path, frame: pl.DataFrame) -> None:
+        self.pending.append(self.pool.submit(self.store.write, path, frame))
+
+    def __enter__(self) -> "_Writer":
+        return self
+
+    def __exit__(self, failed: type[BaseException] | None, *_: object) -> None:
+        """Every file handed over written; the first error raised, unless
+        the rollup itself failed (its error is the one to see)."""
+        self.pool.shutdown(wait=True)
+        if failed is None:
+            for future in self.pending:
+                future.result()
 
 
 def _batches(tree: Tree, edges: pl.DataFrame, roots: Sequence[int]) -> list[list[int]]:

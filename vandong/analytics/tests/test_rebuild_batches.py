@@ -1,6 +1,8 @@
 """A rebuild rolls the provinces up in batches that need nothing from each
 other; whatever the batches, the store comes out the same."""
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -121,3 +123,26 @@ def test_a_rebuild_with_nothing_to_roll_up_makes_an_empty_store() -> None:
     assert (report.facts, report.rows) == (0, {"legacy": 0, "current": 0})
     assert again.rows == {"legacy": 0, "current": 0}
     assert Store().manifest()["built_at"]
+
+
+def test_a_file_the_writer_could_not_write_fails_the_rebuild(
+    world: World, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a built store
+    services.rebuild(cold=True)
+    built = Store().manifest()["built_at"]
+    # when a province's rows cannot be written during the next rebuild (the
+    # files are written on a thread of their own)
+    write_file = Store.write
+
+    def failing(self: Store, path: Path, frame: pl.DataFrame) -> None:
+        if path.parent.name == "current" and path.stem != "top":
+            raise OSError(28, "No space left on device")
+        write_file(self, path, frame)
+
+    monkeypatch.setattr(Store, "write", failing)
+    # then the rebuild fails with that error, and the store is not marked built
+    with pytest.raises(OSError, match="No space left"):
+        services.rebuild()
+    assert Store().manifest()["built_at"] == built
+    assert Store().progress() is None
