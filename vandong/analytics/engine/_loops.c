@@ -86,10 +86,15 @@ static PyObject *accumulate(PyObject *self, PyObject *args) {
     uint8_t *flagged = DATA(b[10], uint8_t);
     Py_ssize_t rows = LEN(b[3], int32_t);
     Py_BEGIN_ALLOW_THREADS
+    /* Rows come in runs of one unit: its cells are looked up once a run
+       (-1: a unit left out). */
+    int64_t run_unit = -1, base = -1;
     for (Py_ssize_t i = 0; i < rows; i++) {
         int64_t u = units[i];
-        if (u < 0 || u >= unit_size) continue;
-        int64_t base = unit_bin[u];
+        if (u != run_unit || i == 0) {
+            run_unit = u;
+            base = u >= 0 && u < unit_size ? unit_bin[u] : -1;
+        }
         if (base < 0) continue;
         int64_t m = (int64_t)measures[i] - measure_offset;
         if (m < 0 || m >= measure_size) continue;
@@ -445,9 +450,16 @@ static PyObject *survey(PyObject *self, PyObject *args) {
     int outside = 0;
     Py_ssize_t by_measure = 0, by_unit = 0;
     Py_BEGIN_ALLOW_THREADS
+    /* Rows come in runs of one unit: a unit is looked up once a run. */
+    int64_t run_unit = -1;
+    int unit_picked = 0;
     for (Py_ssize_t i = 0; i < rows; i++) {
         int64_t u = units[i];
-        if (u >= 0 && u < unit_size) unit_seen[u] = 1;
+        if (u != run_unit || i == 0) {
+            run_unit = u;
+            if (u >= 0 && u < unit_size) unit_seen[u] = 1;
+            unit_picked = u >= 0 && u < pick_unit_size && pick_unit[u];
+        }
         int64_t m = measures[i];
         int64_t j = m - measure_offset;
         if (j >= 0 && j < measure_size) measure_seen[j] = 1;
@@ -459,9 +471,7 @@ static PyObject *survey(PyObject *self, PyObject *args) {
         if (k >= 0 && k < pick_measure_size && pick_measure[k]) {
             found_measure[by_measure++] = i;
         }
-        if (u >= 0 && u < pick_unit_size && pick_unit[u]) {
-            found_unit[by_unit++] = i;
-        }
+        if (unit_picked) found_unit[by_unit++] = i;
     }
     Py_END_ALLOW_THREADS
     release(b, 9);

@@ -33,11 +33,15 @@ def accumulate(
     has_estimates = len(estimates) > 0
     unit_size = len(unit_bin)
     measure_size = len(measure_bin)
+    # Rows come in runs of one unit: its cells are looked up once a run
+    # (-1: a unit left out).
+    run_unit = -1
+    base = -1
     for i in range(len(units)):
         u = units[i]
-        if u < 0 or u >= unit_size:
-            continue
-        base = unit_bin[u]
+        if u != run_unit or i == 0:
+            run_unit = u
+            base = unit_bin[u] if 0 <= u < unit_size else -1
         if base < 0:
             continue
         m = measures[i] - measure_offset
@@ -259,10 +263,16 @@ def survey(
     picked_unit_size = len(pick_unit)
     by_measure = 0
     by_unit = 0
+    # Rows come in runs of one unit: a unit is looked up once a run.
+    run_unit = -1
+    unit_picked = False
     for i in range(len(units)):
         u = units[i]
-        if 0 <= u < unit_size:
-            unit_seen[u] = True
+        if u != run_unit or i == 0:
+            run_unit = u
+            if 0 <= u < unit_size:
+                unit_seen[u] = True
+            unit_picked = 0 <= u < picked_unit_size and pick_unit[u]
         m = measures[i]
         j = m - measure_offset
         if 0 <= j < measure_size:
@@ -276,7 +286,7 @@ def survey(
         if 0 <= k < picked_measure_size and pick_measure[k]:
             found_measure[by_measure] = i
             by_measure += 1
-        if 0 <= u < picked_unit_size and pick_unit[u]:
+        if unit_picked:
             found_unit[by_unit] = i
             by_unit += 1
     return first, last, outside, by_measure, by_unit

@@ -173,3 +173,58 @@ def test_a_rollup_is_the_same_by_either_backend() -> None:
     key = ["measure", "unit", "period"]
     assert in_c.sort(key).equals(in_numba.sort(key))
     assert in_c.height > VILLAGES.height
+
+
+@pytest.mark.parametrize("backend", ["c", "numba"])
+def test_rows_in_runs_of_one_unit_as_numpy_counts_them(backend: str) -> None:
+    # given rows in runs of one unit (as the store keeps them), the first
+    # runs of units outside the tables (-1 first: the loops start there)
+    measures, units, years, values = _rows(4_000)
+    units = np.sort(units)
+    assert units[0] == -2
+    units[units == -2] = -1
+    span, first_year = 10, 2016
+    kept = np.arange(0, 40, 3)
+    measure_bin = np.zeros(50, dtype=np.int64)
+    measure_bin[kept] = np.arange(len(kept)) * span - first_year + kernels.SHIFT
+    unit_bin = np.where(
+        np.arange(50) % 7 == 0, -1, (np.arange(50) // 5) * len(kept) * span
+    ).astype(np.int64)
+    pick_units = np.zeros(30, dtype=np.bool_)
+    pick_units[[0, 4, 29]] = True
+    picks = (np.zeros(0, dtype=np.bool_), 0, pick_units)
+    sums, tally = (
+        np.zeros(10 * len(kept) * span),
+        np.zeros(10 * len(kept) * span, np.int64),
+    )
+    unit_seen = np.zeros(50, dtype=np.bool_)
+    with kernels.using(backend):
+        found = kernels.survey(
+            (units, measures, years), unit_seen, np.zeros(50, np.bool_), 0, picks
+        )
+        kernels.accumulate(
+            measure_bin,
+            1,
+            unit_bin,
+            (measures, units, years, values),
+            np.zeros(0, np.int32),
+            np.zeros(0, np.bool_),
+            sums,
+            tally,
+            np.zeros(len(sums), np.bool_),
+        )
+    # then the units present, the rows picked and the sums are NumPy's
+    inside = (units >= 0) & (units < 50)
+    np.testing.assert_array_equal(unit_seen, np.isin(np.arange(50), units[inside]))
+    in_picks = (units >= 0) & (units < 30)
+    picked = np.flatnonzero(in_picks & pick_units[np.where(in_picks, units, 0)])
+    np.testing.assert_array_equal(found.by_unit, picked)
+    m = measures.astype(np.int64) - 1
+    at = measure_bin[np.clip(m, 0, 49)]
+    base = unit_bin[np.clip(units, 0, 49)]
+    counted = inside & (base >= 0) & (m >= 0) & (m < 50) & (at != 0)
+    cells = (base + at - kernels.SHIFT + years)[counted]
+    np.testing.assert_allclose(
+        sums, np.bincount(cells, weights=values[counted], minlength=len(sums))
+    )
+    np.testing.assert_array_equal(tally, np.bincount(cells, minlength=len(sums)))
