@@ -261,9 +261,10 @@ def _aggregate(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
     already names the unit they are summed into."""
     if not known.special:
         return _sums(rows)
-    is_odd = pl.col("measure").is_in(known.odd)
-    parts = [_sums(rows.filter(~is_odd))]
-    odd_rows = rows.filter(is_odd)
+    # The measures that simply sum in one dense pass, the others left out of
+    # it (not filtered out: the rows are not copied).
+    parts = [_sums(rows, leave_out=known.odd)]
+    odd_rows = rows.filter(pl.col("measure").is_in(known.odd))
     for agg, value in (
         ("min", pl.col("value").min()),
         ("max", pl.col("value").max()),
@@ -278,16 +279,17 @@ def _aggregate(rows: pl.DataFrame, known: _Rules) -> pl.DataFrame:
     return _weighted_averages(grouped, known)
 
 
-def _sums(rows: pl.DataFrame) -> pl.DataFrame:
+def _sums(rows: pl.DataFrame, leave_out: Sequence[int] = ()) -> pl.DataFrame:
     """Rows summed by (measure, unit, year): dense sums of each unit into
-    itself (rows of negative units are left out)."""
+    itself (rows of negative units, and of the measures in `leave_out`, are
+    left out)."""
     if rows.is_empty():
         return pl.DataFrame(schema=WORK_SCHEMA)
     top = int(rows["unit"].max())  # type: ignore[arg-type]
     itself = np.arange(max(top, 0) + 1, dtype=np.int32)
     low, high = rows["measure"].min(), rows["measure"].max()
     window = max(-int(low), int(high)) + 1  # type: ignore[arg-type]
-    return dense_sums(rows, itself, window=window)
+    return dense_sums(rows, itself, window=window, leave_out=leave_out)
 
 
 def _agg(grouped: "pl.dataframe.group_by.GroupBy", value: pl.Expr) -> pl.DataFrame:
