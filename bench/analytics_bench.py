@@ -31,6 +31,9 @@ it measures on the same data in the same run:
   province with a bearer token;
   `GET /api/v1/analytics?indicator=NV_HH&unit=<province>&level=3&tree=legacy`).
 
+Each timed step starts after `sync` (the files the steps before it wrote
+are on disk), so that none pays for another's writeback.
+
 Targets (issue 6): cold rebuild no slower than A; rebuild >= 15x faster than
 A and within 1.5x of B; incremental under 1 s; peak memory under 8 GiB; API
 p95 under 50 ms with 20 clients. `--profile` prints where the time of the
@@ -81,6 +84,13 @@ def _peak_bytes() -> int:
 
 def _say(text: str) -> None:
     print(text, flush=True)
+
+
+def _settle() -> None:
+    """The dirty pages of the steps before written out (`sync`), so that a
+    timed step does not pay for the writeback of the one before it (the
+    kernel writes a step's files back in one burst, 30 s after it)."""
+    os.sync()
 
 
 # --- workers (run in their own process, print one JSON line) -----------------
@@ -680,6 +690,7 @@ def run(args: argparse.Namespace, db: str, folder: Path) -> None:
         ).fetchone() or ("",)
 
     seconds, ancestor_rows = build_ancestors(conninfo)
+    _settle()
     _say("reference A: PostgreSQL GROUP BY …")
     a_seconds, a_rows = reference_a(conninfo, args.pg_work_mem)
     table.add(
@@ -700,11 +711,13 @@ def run(args: argparse.Namespace, db: str, folder: Path) -> None:
     cold: dict[str, Any] | None = None
     warm: list[dict[str, Any]] = []
     if ready:
+        _settle()
         _say("ours: cold rebuild …")
         profile = ["profile"] if args.profile else []
         cold = _worker(env, "rebuild", "cold", *profile)
         peaks.append(("cold rebuild", cold["peak"]))
         for i in range(args.runs):
+            _settle()
             _say(f"ours: rebuild from the store ({i + 1}/{args.runs}) …")
             warm.append(_worker(env, "rebuild", *(profile if i == 0 else [])))
         peaks.append(("rebuild", max(w["peak"] for w in warm)))
@@ -712,6 +725,7 @@ def run(args: argparse.Namespace, db: str, folder: Path) -> None:
     source = store_facts() if ready else None
     if source is None:
         source = export_facts(conninfo, folder / "facts")
+    _settle()
     _say("reference B: DuckDB …")
     b_seconds, b_rows = reference_b(source, ancestors, args.runs)
     table.add(
@@ -759,6 +773,7 @@ def run(args: argparse.Namespace, db: str, folder: Path) -> None:
         )
 
     if ready:
+        _settle()
         _say("ours: incremental …")
         incremental = _worker(env, "incremental", str(args.incremental_runs))
         peaks.append(("incremental", incremental["peak"]))
@@ -783,6 +798,7 @@ def run(args: argparse.Namespace, db: str, folder: Path) -> None:
             f"(median of {args.incremental_runs})"
         )
         if not args.skip_api:
+            _settle()
             _say("ours: API under load …")
             api = api_load(
                 env,
