@@ -11,28 +11,19 @@ from vandong.analytics.current import worked
 from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA
 from vandong.analytics.files import _by_file, read_fact_parts, write_facts
 from vandong.analytics.store import Store
+from vandong.analytics.tests.test_rebuild_batches import _tree as rows_tree
 from vandong.analytics.tree import Tree
 
 
 def _tree() -> Tree:
     # provinces 1 and 2, a commune under each
-    return Tree.of(
-        pl.DataFrame(
-            [
-                (1, None, 1, 1, True),
-                (2, None, 1, 2, True),
-                (10, 1, 3, 1, True),
-                (20, 2, 3, 2, True),
-            ],
-            schema={
-                "unit": pl.Int32,
-                "parent": pl.Int32,
-                "level": pl.Int8,
-                "root": pl.Int32,
-                "current": pl.Boolean,
-            },
-            orient="row",
-        )
+    return rows_tree(
+        [
+            (1, None, 1, 1, True),
+            (2, None, 1, 2, True),
+            (10, 1, 3, 1, True),
+            (20, 2, 3, 2, True),
+        ]
     )
 
 
