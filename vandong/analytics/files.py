@@ -254,6 +254,8 @@ def _by_file(rows: pl.DataFrame, file_of: np.ndarray) -> dict[int, pl.DataFrame]
     -1 for none). A chunk whose rows come in long runs of one province (the
     rollup's sums do) is cut into slices, not copied; any other partitioned."""
     pieces: dict[int, list[pl.DataFrame]] = defaultdict(list)
+    # Keys for the counting sort: the file (-1 for none) plus one.
+    keys = int(file_of.max(initial=-1)) + 2
     for _start, chunk in aligned_chunks(rows):
         units = chunk["unit"].to_numpy()
         cuts = kernels.runs(file_of, units)
@@ -268,7 +270,7 @@ def _by_file(rows: pl.DataFrame, file_of: np.ndarray) -> dict[int, pl.DataFrame]
         # Ordered by province (a counting sort: each keeps its rows' order),
         # then sliced: one gather, where a partition cost a call per province.
         files = take(file_of, units)
-        order = kernels.counting_order(files + 1, int(file_of.max(initial=-1)) + 2)
+        order = kernels.counting_order(files + 1, keys)
         ordered, files = chunk[order], files[order]
         bounds = [0, *changes(files).tolist(), len(files)]
         for a, b in itertools.pairwise(bounds):

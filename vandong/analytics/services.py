@@ -346,7 +346,9 @@ class _BatchWork:
         rows: dict[str, int] = {}
         provinces: dict[str, pl.DataFrame] = {}
         # The legacy files are written while the current tree is rolled up.
-        self._hand_over("legacy", legacy, tree, facts, rows, provinces)
+        rows["legacy"], provinces["legacy"] = self._hand_over(
+            "legacy", legacy, tree, facts
+        )
         current, judged = current_rows(
             facts,
             legacy,
@@ -358,26 +360,20 @@ class _BatchWork:
             judged,
             self.specs,
         )
-        self._hand_over("current", current, tree, facts, rows, provinces)
+        rows["current"], provinces["current"] = self._hand_over(
+            "current", current, tree, facts
+        )
         return _BatchResult(sum(p.height for *_, p in facts), rows, provinces, judged)
 
     def _hand_over(
-        self,
-        name: str,
-        tree_rows: pl.DataFrame,
-        tree: Tree,
-        facts: list[Part],
-        rows: dict[str, int],
-        provinces: dict[str, pl.DataFrame],
-    ) -> None:
-        """A tree's rows cut into the provinces' files for the writer; its
-        count and its provinces' rows (the country is summed from every
-        batch's) kept in `rows` and `provinces`."""
+        self, name: str, tree_rows: pl.DataFrame, tree: Tree, facts: list[Part]
+    ) -> tuple[int, pl.DataFrame]:
+        """A tree's rows cut into the provinces' files for the writer; returns
+        their count and its provinces' rows (the country is summed from
+        every batch's)."""
         tops = write_roots(self.store, name, tree_rows, tree, put=self.writer.put)
-        rows[name] = int((tree_rows["unit"] != 0).sum())
-        provinces[name] = pl.concat(
-            [tops.drop("root"), province_facts(facts, tree, name)]
-        )
+        count = int((tree_rows["unit"] != 0).sum())
+        return count, pl.concat([tops.drop("root"), province_facts(facts, tree, name)])
 
 
 class _Writer:
