@@ -30,7 +30,7 @@ from vandong.analytics.current import (
     feeding_roots,
     sources_of,
 )
-from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA, rollup
+from vandong.analytics.engine import FACT_SCHEMA, ROLLUP_SCHEMA, heap, rollup
 from vandong.analytics.files import (
     by_level,
     file_slices,
@@ -152,7 +152,9 @@ def _rebuild(
             warming.join()
             # The statuses are judged again only when not read from the store.
             specs = commune_specs() if judged is None else []
-            with _Writer(store) as writer:
+            # Freed arrays stay in the heap for the next batch, instead of
+            # fresh pages the kernel must zero (given back at the end).
+            with heap.keeping_freed_memory(), _Writer(store) as writer:
                 work = _BatchWork(
                     store, tree, edges, registry, rules, years, judged, specs, writer
                 )
