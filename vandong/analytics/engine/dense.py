@@ -8,8 +8,10 @@ wants apart), then every row is added into its cell (a second pass), and
 the filled cells become the rows of the result. Several frames are counted
 into the same cells, so they are never concatenated."""
 
+import contextlib
 import itertools
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import polars as pl
@@ -31,6 +33,25 @@ _KERNEL_COLUMNS = ("measure", "unit", "year", "value")
 
 # 150 million cells of three arrays is about 2.5 GB: beyond that, a group-by.
 _MAX_BINS = 150_000_000
+
+# Each thread's zeroed table of bin offsets by measure, kept for its next
+# sums: the table spans every measure id (derived ones start at 1,000,000,
+# so two million entries), and zeroing it whole each time costs more than
+# the few hundred entries a sum sets.
+_spare = threading.local()
+
+
+@contextlib.contextmanager
+def _measure_table(size: int, measures: np.ndarray) -> Iterator[np.ndarray]:
+    """A zeroed int64 table of `size` entries; its entries at `measures`
+    are zeroed again on leaving, and it is kept for this thread's next."""
+    table = getattr(_spare, "table", None)
+    _spare.table = None
+    if table is None or len(table) != size:
+        table = np.zeros(size, dtype=np.int64)
+    yield table
+    table[measures] = 0
+    _spare.table = table
 
 
 def working(facts: pl.DataFrame) -> pl.DataFrame:
@@ -168,10 +189,6 @@ class DenseSums:
         # year offset: parent first, so that the rows of one unit (and of its
         # siblings) fall into one small block of cells, which stays in the
         # processor's cache.
-        measure_bin = np.zeros(len(self.measure_seen), dtype=np.int64)
-        measure_bin[measure_ids - offset] = (
-            np.arange(len(measure_ids)) * span - first_year + kernels.SHIFT
-        )
         unit_bin = np.full(len(self.parent_of), -1, dtype=np.int64)
         unit_bin[unit_ids] = position[np.searchsorted(by_id, parents)] * (
             len(measure_ids) * span
@@ -179,18 +196,23 @@ class DenseSums:
         sums = np.zeros(bins, dtype=np.float64)
         tally = np.zeros(bins, dtype=np.int64)
         flagged = np.zeros(bins, dtype=np.bool_)
-        for f in self.frames:
-            kernels.accumulate(
-                measure_bin,
-                offset,
-                unit_bin,
-                tuple(f[name].to_numpy() for name in _KERNEL_COLUMNS),  # type: ignore[arg-type]
-                _counts(f),
-                _estimates(f),
-                sums,
-                tally,
-                flagged,
+        measures_at = measure_ids - offset
+        with _measure_table(len(self.measure_seen), measures_at) as measure_bin:
+            measure_bin[measures_at] = (
+                np.arange(len(measure_ids)) * span - first_year + kernels.SHIFT
             )
+            for f in self.frames:
+                kernels.accumulate(
+                    measure_bin,
+                    offset,
+                    unit_bin,
+                    tuple(f[name].to_numpy() for name in _KERNEL_COLUMNS),  # type: ignore[arg-type]
+                    _counts(f),
+                    _estimates(f),
+                    sums,
+                    tally,
+                    flagged,
+                )
         columns = kernels.cells(
             tally, sums, flagged, measure_ids, parent_ids, span, first_year
         )

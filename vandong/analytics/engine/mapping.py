@@ -50,7 +50,7 @@ def map_to_successors(
     With `group_of` (each unit's group, its province), the sums come out in
     runs of one group.
     """
-    known = _Rules(rules)
+    known = _Rules.of(rules)
     frames = [
         f for f in ([rows] if isinstance(rows, pl.DataFrame) else rows) if f.height
     ]

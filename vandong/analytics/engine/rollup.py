@@ -1,5 +1,6 @@
 """Rolling facts up a tree, level by level; phases from the years."""
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -23,9 +24,13 @@ from vandong.analytics.engine.ratios import (
 
 _KEY = ["measure", "unit", "year"]
 
+# The last few frames of rules and their tables (_Rules.of).
+_rules_made: list[tuple[pl.DataFrame, "_Rules"]] = []
+_rules_lock = threading.Lock()
+
 
 class _Rules:
-    """The measures that do not simply sum, by how they aggregate."""
+    """The measures that do not simply sum, by how they aggregate (`of`)."""
 
     def __init__(self, rules: pl.DataFrame) -> None:
         # The measures' ids span this (weights carried as -m included): the
@@ -59,6 +64,20 @@ class _Rules:
             self.special_all
         )
         self.in_cells = RatioTable.of(self.ratios.filter(simple))
+
+    @classmethod
+    def of(cls, rules: pl.DataFrame) -> "_Rules":
+        """The rules' tables, made once for a frame of rules (every batch
+        of a rebuild, on every thread, rolls up with the same one)."""
+        with _rules_lock:
+            for frame, known in _rules_made:
+                if frame is rules:
+                    return known
+        known = cls(rules)
+        with _rules_lock:
+            # The frame is held with its tables: its id is not reused meanwhile.
+            _rules_made[:] = [(rules, known), *_rules_made[:3]]
+        return known
 
     def ratios_in_cells(self, but: Sequence[int] = ()) -> RatioTable:
         """The ratios computed in the cells, but those with a part in `but`."""
@@ -94,7 +113,7 @@ def rollup(
     """
     from vandong.analytics.engine import kernels  # compiled on first use
 
-    known = _Rules(rules)
+    known = _Rules.of(rules)
     # Only the few rows of measures that do not simply sum are given the
     # count and estimate columns (the kernels read those when present).
     frames = [

@@ -82,6 +82,25 @@ def test_measures_left_out_are_not_summed():
     )
 
 
+def test_a_measure_summed_before_on_the_same_thread_is_left_out_after():
+    """Each thread keeps its table of measures from one sum to the next: a
+    measure summed by the first is not summed by the second, which leaves
+    it out."""
+    rows = _rows(
+        measure=[8, 3, 8, 1_000_002],
+        unit=[1, 2, 3, 4],
+        year=[2016, 2020, 2025, 2020],
+        value=[1.0, 2.0, 3.0, 4.0],
+    )
+    first = dense.dense_sums([rows], PARENT_OF)
+    assert sorted(first["measure"].unique().to_list()) == [3, 8, 1_000_002]
+    second = dense.dense_sums([rows], PARENT_OF, leave_out=[8, 1_000_002])
+    assert second.select("measure", "unit", "year", "value").rows() == [
+        (3, 10, 2020, 2.0)
+    ]
+    assert dense.dense_sums([rows], PARENT_OF).equals(first)
+
+
 def test_a_frame_of_several_chunks_is_summed_whole():
     parts = [
         _rows(measure=[3], unit=[1], year=[2020], value=[1.0]),
